@@ -1,0 +1,63 @@
+/**
+ * The kernel network G_φ: a fully connected net with n hidden ReLU layers and a softmax output
+ * reshaped to k_h × k_w, so every estimate is a valid blur kernel (k ≥ 0, Σk = 1):
+ *
+ *   h_0 = z ∈ ℝ^{k_h k_w},  h_{l+1} = ReLU(W_l h_l + b_l),  k = softmax(W_n h_n + b_n).
+ *
+ * The input has the kernel's own dimension so that, in "k-diff" mode, the previous estimate can be
+ * fed back as the next latent (z_{t−1} = G_φ(ẑ_t)).
+ */
+import { tf } from '../engine/tf.js';
+import type { Rng } from '../rng.js';
+import { ParameterSet } from './init.js';
+
+export interface KernelGeneratorConfig {
+  /** Kernel rows k_h. */
+  kernelHeight: number;
+  /** Kernel columns k_w. */
+  kernelWidth: number;
+  /** Units per hidden layer. Paper/SelfDeblur: 1000. */
+  hiddenUnits: number;
+  /** Number of hidden ReLU layers n (the paper's ablation: 1, 2, 3, 5). Default 3. */
+  hiddenLayers: number;
+}
+
+export class KernelGenerator {
+  readonly params: ParameterSet;
+  private readonly layers: Array<{ w: tf.Variable; b: tf.Variable }> = [];
+
+  constructor(readonly config: KernelGeneratorConfig, rng: Rng) {
+    this.params = new ParameterSet('kgen', rng);
+    const dim = config.kernelHeight * config.kernelWidth;
+    let d = dim;
+    for (let l = 0; l < config.hiddenLayers; l++) {
+      this.layers.push({ w: this.params.uniform([d, config.hiddenUnits], d, 'fc_w'), b: this.params.uniform([config.hiddenUnits], d, 'fc_b') });
+      d = config.hiddenUnits;
+    }
+    this.layers.push({ w: this.params.uniform([d, dim], d, 'fc_w'), b: this.params.uniform([dim], d, 'fc_b') });
+  }
+
+  /** Latent dimension k_h·k_w. */
+  get latentSize(): number {
+    return this.config.kernelHeight * this.config.kernelWidth;
+  }
+
+  /** Trainable variables φ. */
+  get variables(): tf.Variable[] {
+    return this.params.variables;
+  }
+
+  /** G_φ(z): [1, k_h·k_w] latent → [1, k_h·k_w] softmax (a flattened kernel, row-major). */
+  apply(z: tf.Tensor2D): tf.Tensor2D {
+    let h: tf.Tensor2D = z;
+    this.layers.forEach((layer, l) => {
+      h = tf.add(tf.matMul(h, layer.w as tf.Tensor2D), layer.b);
+      if (l < this.layers.length - 1) h = tf.relu(h);
+    });
+    return tf.softmax(h);
+  }
+
+  dispose(): void {
+    this.params.dispose();
+  }
+}

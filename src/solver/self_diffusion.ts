@@ -1,0 +1,197 @@
+/**
+ * The reverse self-diffusion loop of DeblurSDI (one blurred gray image → image and kernel).
+ *
+ * x_T ~ N(0, I) on the enlarged support (H + k_h − 1) × (W + k_w − 1), z_T ~ N(0, I) ∈ ℝ^{k_h k_w}.
+ * For t = T … 1:
+ *   x̂_t = x_t + σ_t ε,  ẑ_t = z_t + μ σ_t ε′            (noise drawn once per outer step)
+ *   S Adam steps on  L(θ, φ) = ‖D_θ(x̂_t) ⊛ G_φ(ẑ_t) − y‖² + λ R(G_φ(ẑ_t))
+ *   x_{t−1} = D_θ(x̂_t),  z_{t−1} = G_φ(ẑ_t)             (the raw outputs; no DDIM update)
+ * ⊛ is the 'valid' true convolution of differentiable_blur.ts; θ and φ have their own Adam
+ * learning rates (equivalent to one Adam with two parameter groups). The estimate is x_0 cropped to
+ * H × W where it aligns with y, and k = G_φ(ẑ_1).
+ */
+import { tf } from '../engine/tf.js';
+import type { Image } from '../image/image.js';
+import type { Kernel } from '../physics/kernel.js';
+import { Rng } from '../rng.js';
+import { KernelGenerator } from '../nn/kernel_generator.js';
+import { SkipUNet } from '../nn/unet.js';
+import { blurValid } from './differentiable_blur.js';
+import { kernelPriorValue } from './kernel_prior.js';
+import { linearNoiseSchedule } from './schedule.js';
+import type { SolverOptions } from './options.js';
+
+/** Progress after an inner step (and, with `preview`, after each outer step). */
+export interface SolverProgress {
+  /** Outer steps completed so far, in 0 … T (the diffusion index t = T − outerDone). */
+  outerDone: number;
+  steps: number;
+  /** Inner step within the current outer step, 1 … S. */
+  iteration: number;
+  iterations: number;
+  /** Total inner steps done and planned. */
+  done: number;
+  total: number;
+  /** Last loss read back (NaN until the first read). */
+  loss: number;
+  elapsedMs: number;
+  /** Estimated time left, from the mean time per step so far. */
+  etaMs: number;
+  /** σ_t of the current outer step. */
+  sigma: number;
+  /** Present after each outer step when previews are requested. */
+  preview?: { image: Image; kernel: Kernel };
+}
+
+export interface SolverHooks {
+  onProgress?: (p: SolverProgress) => void;
+  /** Call onProgress with a preview after every outer step (costs one read-back per step). */
+  previews?: boolean;
+  /** Stops the run at the next inner step; the estimate so far is returned with status 'aborted'. */
+  signal?: AbortSignal;
+}
+
+export interface SolverResult {
+  image: Image;
+  kernel: Kernel;
+  status: 'completed' | 'aborted';
+  /** Loss after each inner step that was read (index = inner step − 1, NaN where not read). */
+  lossHistory: number[];
+  /** Loss at the end of each outer step. */
+  outerLoss: number[];
+  /** Milliseconds per outer step. */
+  outerMs: number[];
+  stepsDone: number;
+  parameterCounts: { image: number; kernel: number };
+}
+
+/** Yields to the event loop (lets abort signals, timers and UI messages through). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+/**
+ * Runs the loop on a gray image y (values in [0, 1]) and returns the estimates. All tensors it
+ * creates are disposed before it returns (tf.memory().numTensors is unchanged).
+ */
+export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hooks: SolverHooks = {}): Promise<SolverResult> {
+  if (blurred.channels !== 1) throw new RangeError('runSelfDiffusion expects a gray image');
+  const [kh, kw] = opts.kernelSize;
+  const { width: W, height: H } = blurred;
+  const Hp = H + kh - 1, Wp = W + kw - 1;
+  const T = opts.steps, S = opts.iterations;
+  const rng = new Rng(opts.seed);
+  const unet = new SkipUNet({ ...opts.unet, inputChannels: 1 }, rng.fork());
+  const kgen = new KernelGenerator({ kernelHeight: kh, kernelWidth: kw, hiddenUnits: opts.kernelHiddenUnits, hiddenLayers: opts.kernelHiddenLayers }, rng.fork());
+  const noise = rng.fork();
+  const schedule = linearNoiseSchedule(T, opts.betaStart, opts.betaEnd);
+  const optImage = tf.train.adam(opts.lrImage);
+  const optKernel = tf.train.adam(opts.lrKernel);
+  const imageVarNames = new Set(unet.variables.map((v) => v.name));
+  const allVars = [...unet.variables, ...kgen.variables];
+
+  const y = tf.tensor4d(blurred.data, [1, H, W, 1]);
+  let x: tf.Tensor4D = tf.tensor4d(noise.normalArray(Hp * Wp), [1, Hp, Wp, 1]);
+  const z0: tf.Tensor2D = tf.tensor2d(noise.normalArray(kh * kw), [1, kh * kw]);
+  let z: tf.Tensor2D = tf.clone(z0);
+  /** G_φ(ẑ) at the end of the last outer step: the kernel estimate. */
+  let kernelNow: tf.Tensor2D = tf.clone(z0);
+
+  const lossHistory: number[] = [];
+  const outerLoss: number[] = [];
+  const outerMs: number[] = [];
+  const t0 = performance.now();
+  let done = 0;
+  let status: SolverResult['status'] = 'completed';
+  let lastLoss = NaN;
+  let lastYield = t0;
+
+  const lossOf = (xn: tf.Tensor4D, zn: tf.Tensor2D) => (): tf.Scalar => {
+    const xo = unet.apply(xn);
+    const ko = kgen.apply(zn);
+    const residual = tf.sub(blurValid(xo, tf.reshape(ko, [kh, kw]) as tf.Tensor2D), y);
+    return tf.add(tf.sum(tf.square(residual)), kernelPriorValue(ko, opts.prior)) as tf.Scalar;
+  };
+
+  try {
+    outer: for (let t = T; t >= 1; t--) {
+      const tStart = performance.now();
+      const sigma = schedule.sigmas[t - 1];
+      const xn: tf.Tensor4D = opts.mode === 'selfdeblur' ? tf.clone(x) : tf.tidy(() => tf.add(x, tf.mul(sigma, tf.tensor(noise.normalArray(Hp * Wp), x.shape))));
+      const zn: tf.Tensor2D =
+        opts.mode === 'k-diff' ? tf.tidy(() => tf.add(z, tf.mul(opts.kernelNoise * sigma, tf.tensor(noise.normalArray(kh * kw), z.shape)))) : tf.clone(z0);
+      const f = lossOf(xn, zn);
+      for (let s = 1; s <= S; s++) {
+        if (hooks.signal?.aborted) {
+          status = 'aborted';
+          if (s > 1) advance(xn, zn); // keep what this outer step has learnt so far
+          xn.dispose(); zn.dispose();
+          break outer;
+        }
+        const { value, grads } = tf.variableGrads(f, allVars);
+        const gImage: Array<{ name: string; tensor: tf.Tensor }> = [], gKernel: Array<{ name: string; tensor: tf.Tensor }> = [];
+        for (const [name, tensor] of Object.entries(grads)) (imageVarNames.has(name) ? gImage : gKernel).push({ name, tensor });
+        optImage.applyGradients(gImage);
+        optKernel.applyGradients(gKernel);
+        done++;
+        if (s % opts.lossEvery === 0 || s === S) {
+          lastLoss = value.dataSync()[0];
+          lossHistory[done - 1] = lastLoss;
+        } else lossHistory[done - 1] = NaN;
+        value.dispose();
+        tf.dispose(grads);
+        const now = performance.now();
+        const elapsedMs = now - t0;
+        hooks.onProgress?.({ outerDone: T - t, steps: T, iteration: s, iterations: S, done, total: T * S, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / done) * (T * S - done), sigma });
+        if (now - lastYield > 50) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+        }
+      }
+      advance(xn, zn);
+      xn.dispose();
+      zn.dispose();
+      outerLoss.push(lastLoss);
+      outerMs.push(performance.now() - tStart);
+      if (hooks.previews && hooks.onProgress) {
+        const elapsedMs = performance.now() - t0;
+        hooks.onProgress({ outerDone: T - t + 1, steps: T, iteration: S, iterations: S, done, total: T * S, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / done) * (T * S - done), sigma, preview: readEstimates() });
+      }
+    }
+    const final = readEstimates();
+    return { ...final, status, lossHistory, outerLoss, outerMs, stepsDone: done, parameterCounts: { image: unet.params.count(), kernel: kgen.params.count() } };
+  } finally {
+    x.dispose();
+    z.dispose();
+    z0.dispose();
+    kernelNow.dispose();
+    y.dispose();
+    optImage.dispose();
+    optKernel.dispose();
+    unet.dispose();
+    kgen.dispose();
+  }
+
+  /** x_{t−1} = D_θ(x̂_t) and, in k-diff mode, z_{t−1} = G_φ(ẑ_t); also remembers the kernel. */
+  function advance(xn: tf.Tensor4D, zn: tf.Tensor2D): void {
+    const xNext = tf.tidy(() => unet.apply(xn));
+    x.dispose();
+    x = xNext;
+    const kNext = tf.tidy(() => kgen.apply(zn));
+    if (opts.mode === 'k-diff') {
+      z.dispose();
+      z = tf.clone(kNext);
+    }
+    kernelNow.dispose();
+    kernelNow = kNext;
+  }
+
+  /** Current image estimate (x cropped to H × W where it aligns with y) and kernel estimate. */
+  function readEstimates(): { image: Image; kernel: Kernel } {
+    const oy = kh - 1 - Math.floor(kh / 2), ox = kw - 1 - Math.floor(kw / 2);
+    const imgData = tf.tidy(() => tf.slice(x, [0, oy, ox, 0], [1, H, W, 1]).dataSync() as Float32Array);
+    // The kernel: in k-diff mode z holds G_φ(ẑ) of the last completed step; otherwise evaluate G on its input.
+    const kData = done > 0 ? (kernelNow.dataSync() as Float32Array) : tf.tidy(() => kgen.apply(z0).dataSync() as Float32Array);
+    return { image: { width: W, height: H, channels: 1, data: Float32Array.from(imgData) }, kernel: { width: kw, height: kh, data: Float32Array.from(kData) } };
+  }
+}
