@@ -8,9 +8,9 @@ import { SdiError } from '../errors.js';
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses argv against `options` (strict: unknown options are an error), returning values and positionals. */
-export function parseOptions(argv: string[], options: OptionSpec, command: string) {
+export function parseOptions<T extends OptionSpec>(argv: string[], options: T, command: string) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
     const msg = (e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
     throw new SdiError(`${command}: ${msg}`);

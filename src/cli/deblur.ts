@@ -1,0 +1,85 @@
+/**
+ * `sdi deblur <input> -o <out.png> [options]`: blind deblurring of one photo.
+ * Writes the restored image, optionally the kernel (.txt exact / .png for viewing) and a JSON report.
+ * Ctrl-C stops the run at the next step and still writes the estimate reached so far.
+ */
+import { deblur, type RestoreMode } from '../deblur.js';
+import type { BackendName } from '../engine/backend.js';
+import { SdiError } from '../errors.js';
+import { protectInput, readImageFile, writeImageFile, writeJsonFile, writeKernelFile } from '../io/files.js';
+import { presetNames, type PresetName } from '../solver/presets.js';
+import type { DiffusionMode, SolverOptions } from '../solver/options.js';
+import { choiceOption, numberOption, parseOptions } from './options.js';
+import { formatDuration, ProgressPrinter } from './progress.js';
+
+const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S] [--mode k-diff|standard|selfdeblur] [--seed N] [--backend wasm|cpu|webgpu] [--restore auto|network|nonblind] [--max-size N] [--report run.json] [--quiet]';
+
+export async function run(argv: string[]): Promise<void> {
+  const { values, positionals } = parseOptions(argv, {
+    output: { type: 'string', short: 'o' },
+    'kernel-out': { type: 'string' },
+    'kernel-size': { type: 'string' },
+    preset: { type: 'string' },
+    steps: { type: 'string' },
+    iters: { type: 'string' },
+    mode: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    restore: { type: 'string' },
+    'max-size': { type: 'string' },
+    report: { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
+    help: { type: 'boolean', short: 'h' },
+  }, 'deblur');
+  if (values.help) {
+    process.stdout.write(`usage: ${usage}\n`);
+    return;
+  }
+  if (positionals.length !== 1) throw new SdiError(`usage: ${usage}`);
+  const input = positionals[0];
+  const output = values.output;
+  if (!output) throw new SdiError('missing -o <out.png> (the restored image)');
+  const preset = choiceOption<PresetName>(values.preset, 'preset', presetNames) ?? 'balanced';
+  const backend = choiceOption<BackendName>(values.backend, 'backend', ['wasm', 'cpu', 'webgpu']) ?? 'wasm';
+  const restore = choiceOption<RestoreMode>(values.restore, 'restore', ['auto', 'network', 'nonblind']) ?? 'auto';
+  const mode = choiceOption<DiffusionMode>(values.mode, 'mode', ['k-diff', 'standard', 'selfdeblur']);
+  const kernelSize = numberOption(values['kernel-size'], 'kernel-size', { integer: true, min: 1 }) ?? 31;
+  const steps = numberOption(values.steps, 'steps', { integer: true, min: 1, max: 10000 });
+  const iters = numberOption(values.iters, 'iters', { integer: true, min: 1, max: 100000 });
+  const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
+  const maxSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });
+  for (const [flag, file] of [['-o', output], ['--kernel-out', values['kernel-out']], ['--report', values.report]] as const) {
+    if (file && !/\.(png|jpe?g|txt|json)$/i.test(file)) throw new SdiError(`${flag} ${file}: unsupported extension`);
+  }
+  if (!/\.(png|jpe?g)$/i.test(output)) throw new SdiError(`-o ${output}: the restored image must be .png, .jpg or .jpeg`);
+  if (values['kernel-out'] && !/\.(png|txt)$/i.test(values['kernel-out'])) throw new SdiError('--kernel-out must end in .png or .txt');
+  protectInput(input);
+
+  const image = await readImageFile(input);
+  const solver: Partial<SolverOptions> = {};
+  if (steps !== undefined) solver.steps = steps;
+  if (iters !== undefined) solver.iterations = iters;
+  if (mode !== undefined) solver.mode = mode;
+
+  const progress = new ProgressPrinter(process.stderr, Boolean(values.quiet));
+  const controller = new AbortController();
+  const onSigint = () => {
+    progress.finish();
+    progress.message('interrupted: finishing the current step and writing the estimate so far (Ctrl-C again to quit at once)');
+    controller.abort();
+    process.once('SIGINT', () => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+  let result;
+  try {
+    result = await deblur(image, { preset, kernelSize, seed, backend, solver, maxWorkingSize: maxSize, restore }, { onProgress: (p) => progress.update(p), signal: controller.signal });
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+  for (const w of result.report.warnings) progress.message(`note: ${w}`);
+  await writeImageFile(output, result.image);
+  if (values['kernel-out']) await writeKernelFile(values['kernel-out'], result.kernel);
+  if (values.report) await writeJsonFile(values.report, { ...result.report, inputFile: input, outputFile: output, command: ['sdi', 'deblur', ...argv] });
+  progress.message(`${result.report.status === 'aborted' ? 'stopped early' : 'done'} in ${formatDuration(result.report.timings.totalMs)} (${result.report.backend.name}, seed ${seed}): wrote ${output}`);
+  if (result.report.status === 'aborted') process.exitCode = 130;
+}

@@ -1,0 +1,148 @@
+/**
+ * `deblur`: the single entry point shared by the CLI, the web worker and the benchmark harness.
+ *
+ * Pipeline: validate → gray working image (luminance of colour input; a centre crop of at most the
+ * preset's working size for large photos) → reverse self-diffusion (src/solver) estimates the kernel
+ * k and an image → restore: the network's own image where it covers the whole gray input, otherwise
+ * (colour input, or an image larger than the working size) non-blind deconvolution of every channel
+ * of the full image with k → result with a report of everything needed to reproduce the run.
+ */
+import { initBackend, type BackendName } from './engine/backend.js';
+import { ensure, SdiError } from './errors.js';
+import { cropImage, isFiniteImage, toLuminance, type Image } from './image/image.js';
+import type { Kernel } from './physics/kernel.js';
+import { presets, resolveSolverOptions, type PresetName } from './solver/presets.js';
+import type { SolverOptions } from './solver/options.js';
+import { runSelfDiffusion, type SolverHooks, type SolverProgress } from './solver/self_diffusion.js';
+
+export type RestoreMode = 'auto' | 'network' | 'nonblind';
+
+export interface DeblurOptions {
+  /** Preset (default `balanced`). */
+  preset?: PresetName;
+  /** Kernel size: one odd-or-even number for a square kernel, or [height, width]. Default 31. */
+  kernelSize?: number | [number, number];
+  /** Seed of every random draw (default 0). */
+  seed?: number;
+  /** tfjs backend (default `wasm`). */
+  backend?: BackendName;
+  /** Overrides of individual solver options (steps, iterations, mode, learning rates, …). */
+  solver?: Partial<SolverOptions>;
+  /** Largest side of the region the kernel is estimated on (default: the preset's). */
+  maxWorkingSize?: number;
+  /** How the output image is made (default `auto`, see module comment). */
+  restore?: RestoreMode;
+}
+
+export interface DeblurHooks {
+  /** Progress after every inner step; after each outer step with a preview when `previews` is set. */
+  onProgress?: (p: SolverProgress) => void;
+  previews?: boolean;
+  /** Aborting stops within one training step and returns the estimate so far (report.status = 'aborted'). */
+  signal?: AbortSignal;
+}
+
+export interface RunReport {
+  method: 'deblursdi';
+  preset: PresetName;
+  seed: number;
+  backend: { name: string; threads: number; reason: string };
+  input: { width: number; height: number; channels: number };
+  /** The region the kernel was estimated on (in input pixels) and why. */
+  working: { x0: number; y0: number; width: number; height: number; cropped: boolean };
+  restore: Exclude<RestoreMode, 'auto'>;
+  solver: SolverOptions;
+  status: 'completed' | 'aborted';
+  parameterCounts: { image: number; kernel: number };
+  timings: { totalMs: number; solverMs: number; restoreMs: number; meanStepMs: number; outerMs: number[] };
+  lossHistory: number[];
+  outerLoss: number[];
+  warnings: string[];
+  startedAt: string;
+}
+
+export interface DeblurResult {
+  image: Image;
+  kernel: Kernel;
+  report: RunReport;
+}
+
+/** Kernel size option → [height, width], validated. */
+export function resolveKernelSize(size: number | [number, number] | undefined): [number, number] {
+  const s: [number, number] = size === undefined ? [31, 31] : typeof size === 'number' ? [size, size] : size;
+  for (const v of s) ensure(Number.isInteger(v) && v >= 1, `kernel size must be a positive integer, got ${v}`);
+  return s;
+}
+
+/**
+ * Blind deblurring of one image by self-diffusion. Resolves with the restored image (same size and
+ * channels as the input), the estimated kernel (our PSF convention) and a {@link RunReport}.
+ */
+export async function deblur(input: Image, options: DeblurOptions = {}, hooks: DeblurHooks = {}): Promise<DeblurResult> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const preset = options.preset ?? 'balanced';
+  ensure(preset in presets, `unknown preset '${preset}' (fast, balanced, paper)`);
+  const kernelSize = resolveKernelSize(options.kernelSize);
+  const seed = options.seed ?? 0;
+  ensure(Number.isFinite(seed), 'seed must be a finite number');
+  ensure(isFiniteImage(input), 'the image contains NaN or infinite values');
+  const maxSide = options.maxWorkingSize ?? presets[preset].maxWorkingSize;
+  ensure(Number.isInteger(maxSide) && maxSide >= 8, `working size must be an integer ≥ 8, got ${maxSide}`);
+  const [kh, kw] = kernelSize;
+  ensure(kh < input.height && kw < input.width, `kernel size ${kh}×${kw} must be smaller than the image (${input.width}×${input.height})`);
+
+  const warnings: string[] = [];
+  const gray = toLuminance(input);
+  const ww = Math.min(input.width, maxSide), wh = Math.min(input.height, maxSide);
+  const cropped = ww < input.width || wh < input.height;
+  const x0 = Math.floor((input.width - ww) / 2), y0 = Math.floor((input.height - wh) / 2);
+  const working = cropped ? cropImage(gray, x0, y0, ww, wh) : gray;
+  ensure(kh < wh && kw < ww, `kernel size ${kh}×${kw} must be smaller than the working region ${ww}×${wh}`);
+  if (cropped) warnings.push(`image ${input.width}×${input.height} is larger than the working size ${maxSide}: kernel estimated on the centre ${ww}×${wh} crop, full image restored with it`);
+  if (kh * 3 > wh || kw * 3 > ww) warnings.push(`kernel ${kh}×${kw} is large for a ${ww}×${wh} region; estimates are more reliable when the region is at least 3× the kernel`);
+
+  const requestedRestore = options.restore ?? 'auto';
+  const restore: Exclude<RestoreMode, 'auto'> = requestedRestore === 'auto' ? (input.channels === 1 && !cropped ? 'network' : 'nonblind') : requestedRestore;
+  if (restore === 'network' && (cropped || input.channels !== 1)) {
+    throw new SdiError('restore=network needs a gray image no larger than the working size; use restore=nonblind');
+  }
+
+  const backend = await initBackend(options.backend ?? 'wasm');
+  const solver = resolveSolverOptions(preset, { ...options.solver, kernelSize, seed });
+  if (backend.name === 'webgpu' && options.solver?.lossEvery === undefined) solver.lossEvery = Math.min(10, solver.iterations);
+
+  const solverHooks: SolverHooks = { onProgress: hooks.onProgress, previews: hooks.previews, signal: hooks.signal };
+  const tSolve = performance.now();
+  const result = await runSelfDiffusion(working, solver, solverHooks);
+  const solverMs = performance.now() - tSolve;
+
+  const tRestore = performance.now();
+  let image: Image;
+  if (restore === 'network') {
+    image = result.image;
+  } else {
+    const { deconvolveHqs } = await import('./deconv/index.js');
+    image = deconvolveHqs(input, result.kernel);
+  }
+  const restoreMs = performance.now() - tRestore;
+
+  const report: RunReport = {
+    method: 'deblursdi',
+    preset,
+    seed,
+    backend: { name: backend.name, threads: backend.threads, reason: backend.reason },
+    input: { width: input.width, height: input.height, channels: input.channels },
+    working: { x0: cropped ? x0 : 0, y0: cropped ? y0 : 0, width: ww, height: wh, cropped },
+    restore,
+    solver,
+    status: result.status,
+    parameterCounts: result.parameterCounts,
+    timings: { totalMs: performance.now() - started, solverMs, restoreMs, meanStepMs: result.stepsDone ? solverMs / result.stepsDone : 0, outerMs: result.outerMs },
+    lossHistory: result.lossHistory,
+    outerLoss: result.outerLoss,
+    warnings,
+    startedAt,
+  };
+  return { image, kernel: result.kernel, report };
+}

@@ -1,0 +1,51 @@
+/**
+ * Named presets: partial overrides of {@link defaultSolverOptions} plus the working size on which
+ * the kernel is estimated. Costs and Levin quality of each are measured by the benchmarks and quoted
+ * in the README (results/), not asserted here.
+ */
+import { defaultSolverOptions, type SolverOptions } from './options.js';
+
+export type PresetName = 'fast' | 'balanced' | 'paper';
+export const presetNames: readonly PresetName[] = ['fast', 'balanced', 'paper'];
+
+export interface Preset {
+  /** One-line description shown in help texts and the web page. */
+  description: string;
+  /** Solver options the preset sets. */
+  solver: Partial<SolverOptions>;
+  /**
+   * Largest side (pixels) of the image the kernel is estimated on. Larger images are centre-cropped
+   * to this size for the estimate, and the full image is then restored with the estimated kernel.
+   */
+  maxWorkingSize: number;
+}
+
+export const presets: Record<PresetName, Preset> = {
+  paper: {
+    description: 'the paper schedule: T=30 outer × S=200 inner steps, 128-channel U-Net (hours on a CPU; for a GPU)',
+    solver: { steps: 30, iterations: 200, unet: { inputChannels: 1, levels: 5, width: 128, skipWidth: 16, nonLocalLevels: 3 }, kernelHiddenUnits: 1000, kernelHiddenLayers: 3 },
+    maxWorkingSize: 256,
+  },
+  balanced: {
+    description: 'T=30 × S=50, 64-channel U-Net: the paper method at a quarter of its schedule',
+    solver: { steps: 30, iterations: 50, unet: { inputChannels: 1, levels: 5, width: 64, skipWidth: 16, nonLocalLevels: 3 }, kernelHiddenUnits: 1000, kernelHiddenLayers: 3 },
+    maxWorkingSize: 256,
+  },
+  fast: {
+    description: 'T=20 × S=20, 32-channel U-Net: minutes on a 2-core CPU, for previews and tests of the pipeline',
+    solver: { steps: 20, iterations: 20, unet: { inputChannels: 1, levels: 5, width: 32, skipWidth: 8, nonLocalLevels: 2 }, kernelHiddenUnits: 500, kernelHiddenLayers: 3 },
+    maxWorkingSize: 192,
+  },
+};
+
+/** The defaults with a preset and then `overrides` applied (nested `unet` and `prior` merged field by field). */
+export function resolveSolverOptions(preset: PresetName, overrides: Partial<SolverOptions> = {}): SolverOptions {
+  const p = presets[preset].solver;
+  return {
+    ...defaultSolverOptions,
+    ...p,
+    ...overrides,
+    unet: { ...defaultSolverOptions.unet, ...p.unet, ...overrides.unet },
+    prior: { ...defaultSolverOptions.prior, ...p.prior, ...overrides.prior },
+  };
+}

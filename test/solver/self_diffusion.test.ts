@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf } from '../../src/engine/tf.js';
+import { initBackend } from '../../src/engine/backend.js';
+import { runSelfDiffusion } from '../../src/solver/self_diffusion.js';
+import { defaultSolverOptions, type SolverOptions } from '../../src/solver/options.js';
+
+const tiny: SolverOptions = {
+  ...defaultSolverOptions,
+  kernelSize: [5, 5],
+  steps: 4,
+  iterations: 3,
+  unet: { inputChannels: 1, levels: 3, width: 8, skipWidth: 4, nonLocalLevels: 1 },
+  kernelHiddenUnits: 16,
+  kernelHiddenLayers: 2,
+};
+const image = { width: 20, height: 20, channels: 1 as const, data: Float32Array.from({ length: 400 }, (_, i) => ((i % 20) + Math.floor(i / 20)) % 7 / 7) };
+
+test('tensor count is flat across outer steps and back to the start afterwards', async () => {
+  await initBackend('cpu');
+  const start = tf.memory().numTensors;
+  const counts: number[] = [];
+  const r = await runSelfDiffusion(image, tiny, { previews: true, onProgress: (p) => { if (p.preview) counts.push(tf.memory().numTensors); } });
+  assert.equal(r.status, 'completed');
+  assert.equal(counts.length, tiny.steps);
+  assert.ok(counts.every((c) => c === counts[0]), `counts ${counts}`);
+  assert.equal(tf.memory().numTensors, start);
+});
+
+test('the same seed reproduces the run bit for bit; another seed does not', async () => {
+  await initBackend('cpu');
+  const a = await runSelfDiffusion(image, { ...tiny, seed: 7 });
+  const b = await runSelfDiffusion(image, { ...tiny, seed: 7 });
+  const c = await runSelfDiffusion(image, { ...tiny, seed: 8 });
+  assert.deepEqual(Array.from(a.image.data), Array.from(b.image.data));
+  assert.deepEqual(Array.from(a.kernel.data), Array.from(b.kernel.data));
+  assert.deepEqual(a.lossHistory, b.lossHistory);
+  assert.notDeepEqual(Array.from(a.kernel.data), Array.from(c.kernel.data));
+});
+
+test('the kernel estimate is a valid blur kernel and an abort stops early with the estimate so far', async () => {
+  await initBackend('cpu');
+  const controller = new AbortController();
+  const r = await runSelfDiffusion(image, tiny, { signal: controller.signal, onProgress: (p) => { if (p.done === 5) controller.abort(); } });
+  assert.equal(r.status, 'aborted');
+  assert.equal(r.stepsDone, 5);
+  const sum = r.kernel.data.reduce((s, v) => s + v, 0);
+  assert.ok(Math.abs(sum - 1) < 1e-5 && r.kernel.data.every((v) => v >= 0));
+  assert.equal(r.image.width, 20);
+  assert.ok(r.image.data.every((v) => v > 0 && v < 1));
+});
+
+test('every mode runs: k-diff, standard, selfdeblur', async () => {
+  await initBackend('cpu');
+  for (const mode of ['k-diff', 'standard', 'selfdeblur'] as const) {
+    const r = await runSelfDiffusion(image, { ...tiny, steps: 2, iterations: 2, mode });
+    assert.equal(r.outerLoss.length, 2);
+    assert.ok(r.outerLoss.every(Number.isFinite));
+  }
+});
