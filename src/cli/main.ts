@@ -10,6 +10,7 @@ type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Pro
 
 const commands: Record<string, Command> = {
   // subcommands register here: name → lazy module with run(argv)
+  deblur: { summary: 'blind deblurring: restore a photo and estimate its blur kernel', load: () => import('./deblur.js') },
 };
 
 /** Adds a subcommand (used by this file's table; exported for tests). */
