@@ -84,6 +84,18 @@ export class Rng {
     return out;
   }
 
+  /** The full internal state (for checkpoints): restore it with {@link Rng.setState}. */
+  getState(): number[] {
+    return [this.s0, this.s1, this.s2, this.s3, this.spare === null ? NaN : this.spare];
+  }
+
+  /** Restores a state from {@link Rng.getState}; the stream continues exactly where it was. */
+  setState(state: readonly number[]): void {
+    if (state.length !== 5) throw new RangeError('Rng.setState: expected 5 numbers');
+    [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0);
+    this.spare = Number.isNaN(state[4]) ? null : state[4];
+  }
+
   /** A new independent generator derived from this one (for sub-tasks that must not shift the parent stream). */
   fork(): Rng {
     return new Rng(this.nextUint32());

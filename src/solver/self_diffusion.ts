@@ -11,6 +11,7 @@
  * H × W where it aligns with y, and k = G_φ(ẑ_1).
  */
 import { tf } from '../engine/tf.js';
+import { SdiError } from '../errors.js';
 import type { Image } from '../image/image.js';
 import type { Kernel } from '../physics/kernel.js';
 import { Rng } from '../rng.js';
@@ -43,7 +44,42 @@ export interface SolverProgress {
   preview?: { image: Image; kernel: Kernel };
 }
 
+/**
+ * Everything needed to continue a run exactly where it stopped, taken after an outer step:
+ * network weights, both Adam states, the diffusion variables x_t and z_t, the noise generator's
+ * state and the histories. Arrays are in the networks' parameter order.
+ */
+export interface SolverCheckpoint {
+  format: 'deblursdi-checkpoint/1';
+  /** JSON of the options that shape the run (resume refuses a checkpoint made with other ones). */
+  optionsKey: string;
+  imageSize: [number, number];
+  outerDone: number;
+  stepsDone: number;
+  noiseRng: number[];
+  x: Float32Array;
+  z: Float32Array;
+  kernel: Float32Array;
+  imageParams: Float32Array[];
+  kernelParams: Float32Array[];
+  adamImage: { iterations: number; moments: Float32Array[] };
+  adamKernel: { iterations: number; moments: Float32Array[] };
+  lossHistory: number[];
+  outerLoss: number[];
+  outerMs: number[];
+}
+
+/** The options that determine a run's trajectory, as a stable string (the seed included). */
+export function solverOptionsKey(opts: SolverOptions): string {
+  const { lossEvery: _ignored, ...shaping } = opts;
+  return JSON.stringify(shaping);
+}
+
 export interface SolverHooks {
+  /** Called after every outer step with the full state (write it somewhere to make the run resumable). */
+  onCheckpoint?: (checkpoint: SolverCheckpoint) => Promise<void> | void;
+  /** Continue from this checkpoint instead of starting afresh (same image and options required). */
+  resume?: SolverCheckpoint;
   onProgress?: (p: SolverProgress) => void;
   /** Call onProgress with a preview after every outer step (costs one read-back per step). */
   previews?: boolean;
@@ -102,6 +138,16 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   const outerMs: number[] = [];
   const t0 = performance.now();
   let done = 0;
+  let startOuter = 0;
+  if (hooks.resume) {
+    await restore(hooks.resume);
+    startOuter = hooks.resume.outerDone;
+    done = hooks.resume.stepsDone;
+    lossHistory.push(...hooks.resume.lossHistory);
+    outerLoss.push(...hooks.resume.outerLoss);
+    outerMs.push(...hooks.resume.outerMs);
+  }
+  const doneAtStart = done;
   let status: SolverResult['status'] = 'completed';
   let lastLoss = NaN;
   let lastYield = t0;
@@ -114,7 +160,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   };
 
   try {
-    outer: for (let t = T; t >= 1; t--) {
+    outer: for (let t = T - startOuter; t >= 1; t--) {
       const tStart = performance.now();
       const sigma = schedule.sigmas[t - 1];
       const xn: tf.Tensor4D = opts.mode === 'selfdeblur' ? tf.clone(x) : tf.tidy(() => tf.add(x, tf.mul(sigma, tf.tensor(noise.normalArray(Hp * Wp), x.shape))));
@@ -142,7 +188,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
         tf.dispose(grads);
         const now = performance.now();
         const elapsedMs = now - t0;
-        hooks.onProgress?.({ outerDone: T - t, steps: T, iteration: s, iterations: S, done, total: T * S, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / done) * (T * S - done), sigma });
+        hooks.onProgress?.({ outerDone: T - t, steps: T, iteration: s, iterations: S, done, total: T * S, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / (done - doneAtStart)) * (T * S - done), sigma });
         if (now - lastYield > 50) {
           await yieldToEventLoop();
           lastYield = performance.now();
@@ -153,9 +199,10 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       zn.dispose();
       outerLoss.push(lastLoss);
       outerMs.push(performance.now() - tStart);
+      if (hooks.onCheckpoint) await hooks.onCheckpoint(await snapshot(T - t + 1));
       if (hooks.previews && hooks.onProgress) {
         const elapsedMs = performance.now() - t0;
-        hooks.onProgress({ outerDone: T - t + 1, steps: T, iteration: S, iterations: S, done, total: T * S, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / done) * (T * S - done), sigma, preview: readEstimates() });
+        hooks.onProgress({ outerDone: T - t + 1, steps: T, iteration: S, iterations: S, done, total: T * S, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / (done - doneAtStart)) * (T * S - done), sigma, preview: readEstimates() });
       }
     }
     const final = readEstimates();
@@ -170,6 +217,62 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
     optKernel.dispose();
     unet.dispose();
     kgen.dispose();
+  }
+
+  /** The state after `outerDone` outer steps (see {@link SolverCheckpoint}). */
+  async function snapshot(outerDone: number): Promise<SolverCheckpoint> {
+    const read = (v: tf.Tensor) => Float32Array.from(v.dataSync() as Float32Array);
+    const adamState = async (opt: tf.AdamOptimizer) => {
+      const weights = await opt.getWeights();
+      const iterations = weights[0].tensor.dataSync()[0];
+      weights[0].tensor.dispose();
+      return { iterations, moments: weights.slice(1).map((w) => read(w.tensor)) };
+    };
+    return {
+      format: 'deblursdi-checkpoint/1',
+      optionsKey: solverOptionsKey(opts),
+      imageSize: [H, W],
+      outerDone,
+      stepsDone: done,
+      noiseRng: noise.getState(),
+      x: read(x),
+      z: read(z),
+      kernel: read(kernelNow),
+      imageParams: unet.variables.map(read),
+      kernelParams: kgen.variables.map(read),
+      adamImage: await adamState(optImage),
+      adamKernel: await adamState(optKernel),
+      lossHistory: lossHistory.slice(),
+      outerLoss: outerLoss.slice(),
+      outerMs: outerMs.slice(),
+    };
+  }
+
+  /** Loads a checkpoint's state into the freshly built networks, optimisers and variables. */
+  async function restore(c: SolverCheckpoint): Promise<void> {
+    if (c.format !== 'deblursdi-checkpoint/1') throw new SdiError('checkpoint: unknown format');
+    if (c.optionsKey !== solverOptionsKey(opts)) throw new SdiError('checkpoint was made with other options (preset, steps, seed, kernel size…); rerun with the same ones or start afresh');
+    if (c.imageSize[0] !== H || c.imageSize[1] !== W) throw new SdiError('checkpoint was made for an image of another size');
+    const assign = (vars: tf.Variable[], values: Float32Array[]) => {
+      if (vars.length !== values.length) throw new SdiError('checkpoint does not match the network');
+      vars.forEach((v, i) => tf.tidy(() => v.assign(tf.tensor(values[i], v.shape))));
+    };
+    assign(unet.variables, c.imageParams);
+    assign(kgen.variables, c.kernelParams);
+    const setAdam = async (opt: tf.AdamOptimizer, vars: tf.Variable[], state: SolverCheckpoint['adamImage']) => {
+      if (state.moments.length === 0) return;
+      if (state.moments.length !== 2 * vars.length) throw new SdiError('checkpoint optimiser state does not match the network');
+      const tensors = [tf.scalar(state.iterations), ...state.moments.map((m, i) => tf.tensor(m, vars[i % vars.length].shape))];
+      await opt.setWeights(tensors.map((tensor, i) => ({ name: i === 0 ? 'iter' : `${vars[(i - 1) % vars.length].name}/${i <= vars.length ? 'm' : 'v'}`, tensor })));
+      tf.dispose(tensors);
+    };
+    await setAdam(optImage, unet.variables, c.adamImage);
+    await setAdam(optKernel, kgen.variables, c.adamKernel);
+    x.dispose(); z.dispose(); kernelNow.dispose();
+    x = tf.tensor4d(c.x, [1, Hp, Wp, 1]);
+    z = tf.tensor2d(c.z, [1, kh * kw]);
+    kernelNow = tf.tensor2d(c.kernel, [1, kh * kw]);
+    noise.setState(c.noiseRng);
   }
 
   /** x_{t−1} = D_θ(x̂_t) and, in k-diff mode, z_{t−1} = G_φ(ẑ_t); also remembers the kernel. */

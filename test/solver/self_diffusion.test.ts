@@ -58,3 +58,26 @@ test('every mode runs: k-diff, standard, selfdeblur', async () => {
     assert.ok(r.outerLoss.every(Number.isFinite));
   }
 });
+
+test('a run resumed from a checkpoint ends bit-identical to an uninterrupted run', async () => {
+  await initBackend('cpu');
+  const { runSelfDiffusion: run } = await import('../../src/solver/self_diffusion.js');
+  const full = await run(image, { ...tiny, seed: 3 });
+  const checkpoints: import('../../src/solver/self_diffusion.js').SolverCheckpoint[] = [];
+  const controller = new AbortController();
+  const partial = await run(image, { ...tiny, seed: 3 }, {
+    signal: controller.signal,
+    onCheckpoint: (c) => { checkpoints.push(c); if (c.outerDone === 2) controller.abort(); },
+  });
+  assert.equal(partial.status, 'aborted');
+  const last = checkpoints[checkpoints.length - 1];
+  assert.equal(last.outerDone, 2);
+  const start = tf.memory().numTensors;
+  const resumed = await run(image, { ...tiny, seed: 3 }, { resume: last });
+  assert.equal(tf.memory().numTensors, start);
+  assert.equal(resumed.status, 'completed');
+  assert.deepEqual(Array.from(resumed.image.data), Array.from(full.image.data));
+  assert.deepEqual(Array.from(resumed.kernel.data), Array.from(full.kernel.data));
+  assert.deepEqual(resumed.outerLoss, full.outerLoss);
+  await assert.rejects(run(image, { ...tiny, seed: 4 }, { resume: last }), /other options/);
+});
