@@ -9,11 +9,12 @@
  */
 import { initBackend, type BackendName } from './engine/backend.js';
 import { ensure, SdiError } from './errors.js';
-import { cropImage, isFiniteImage, toLuminance, type Image } from './image/image.js';
+import { cropImage, downscaleImage, isFiniteImage, toLuminance, type Image } from './image/image.js';
+import { resampleKernel } from './physics/kernel_resample.js';
 import type { Kernel } from './physics/kernel.js';
 import { presets, resolveSolverOptions, type PresetName } from './solver/presets.js';
 import type { SolverOptions } from './solver/options.js';
-import { runSelfDiffusion, type SolverHooks, type SolverProgress } from './solver/self_diffusion.js';
+import { runSelfDiffusion, type SolverCheckpoint, type SolverHooks, type SolverProgress } from './solver/self_diffusion.js';
 
 export type RestoreMode = 'auto' | 'network' | 'nonblind';
 
@@ -32,6 +33,12 @@ export interface DeblurOptions {
   maxWorkingSize?: number;
   /** How the output image is made (default `auto`, see module comment). */
   restore?: RestoreMode;
+  /**
+   * Scale s ∈ (0, 1] of the image the kernel is estimated on (default: the preset's). With s < 1
+   * the working region is downscaled by 1/s and a kernel of ≈ s·k taps is estimated (≈ 1/s² less
+   * work), then resampled to k × k; the image is then restored by non-blind deconvolution.
+   */
+  scale?: number;
 }
 
 export interface DeblurHooks {
@@ -40,6 +47,10 @@ export interface DeblurHooks {
   previews?: boolean;
   /** Aborting stops within one training step and returns the estimate so far (report.status = 'aborted'). */
   signal?: AbortSignal;
+  /** Receives the solver's full state after every outer step (see SolverCheckpoint). */
+  onCheckpoint?: (checkpoint: SolverCheckpoint) => Promise<void> | void;
+  /** Continue an interrupted run from its last checkpoint (same input and options). */
+  resume?: SolverCheckpoint;
 }
 
 export interface RunReport {
@@ -49,7 +60,7 @@ export interface RunReport {
   backend: { name: string; threads: number; reason: string };
   input: { width: number; height: number; channels: number };
   /** The region the kernel was estimated on (in input pixels) and why. */
-  working: { x0: number; y0: number; width: number; height: number; cropped: boolean };
+  working: { x0: number; y0: number; width: number; height: number; cropped: boolean; scale: number; kernelSize: [number, number] };
   restore: Exclude<RestoreMode, 'auto'>;
   solver: SolverOptions;
   status: 'completed' | 'aborted';
@@ -97,33 +108,40 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
   const ww = Math.min(input.width, maxSide), wh = Math.min(input.height, maxSide);
   const cropped = ww < input.width || wh < input.height;
   const x0 = Math.floor((input.width - ww) / 2), y0 = Math.floor((input.height - wh) / 2);
-  const working = cropped ? cropImage(gray, x0, y0, ww, wh) : gray;
+  const region = cropped ? cropImage(gray, x0, y0, ww, wh) : gray;
   ensure(kh < wh && kw < ww, `kernel size ${kh}×${kw} must be smaller than the working region ${ww}×${wh}`);
+  const scale = options.scale ?? presets[preset].scale ?? 1;
+  ensure(scale > 0 && scale <= 1, `scale must be in (0, 1], got ${scale}`);
+  const working = scale < 1 ? downscaleImage(region, 1 / scale) : region;
+  const workingKernel: [number, number] = scale < 1 ? [scaledKernelSide(kh, scale), scaledKernelSide(kw, scale)] : [kh, kw];
+  ensure(workingKernel[0] < working.height && workingKernel[1] < working.width, `kernel ${kh}×${kw} at scale ${scale} does not fit the ${working.width}×${working.height} working image`);
   if (cropped) warnings.push(`image ${input.width}×${input.height} is larger than the working size ${maxSide}: kernel estimated on the centre ${ww}×${wh} crop, full image restored with it`);
   if (kh * 3 > wh || kw * 3 > ww) warnings.push(`kernel ${kh}×${kw} is large for a ${ww}×${wh} region; estimates are more reliable when the region is at least 3× the kernel`);
 
   const requestedRestore = options.restore ?? 'auto';
-  const restore: Exclude<RestoreMode, 'auto'> = requestedRestore === 'auto' ? (input.channels === 1 && !cropped ? 'network' : 'nonblind') : requestedRestore;
-  if (restore === 'network' && (cropped || input.channels !== 1)) {
-    throw new SdiError('restore=network needs a gray image no larger than the working size; use restore=nonblind');
+  const networkPossible = input.channels === 1 && !cropped && scale === 1;
+  const restore: Exclude<RestoreMode, 'auto'> = requestedRestore === 'auto' ? (networkPossible ? 'network' : 'nonblind') : requestedRestore;
+  if (restore === 'network' && !networkPossible) {
+    throw new SdiError('restore=network needs a gray image no larger than the working size, estimated at scale 1; use restore=nonblind');
   }
 
   const backend = await initBackend(options.backend ?? 'wasm');
-  const solver = resolveSolverOptions(preset, { ...options.solver, kernelSize, seed });
+  const solver = resolveSolverOptions(preset, { ...options.solver, kernelSize: workingKernel, seed });
   if (backend.name === 'webgpu' && options.solver?.lossEvery === undefined) solver.lossEvery = Math.min(10, solver.iterations);
 
-  const solverHooks: SolverHooks = { onProgress: hooks.onProgress, previews: hooks.previews, signal: hooks.signal };
+  const solverHooks: SolverHooks = { onProgress: hooks.onProgress, previews: hooks.previews, signal: hooks.signal, onCheckpoint: hooks.onCheckpoint, resume: hooks.resume };
   const tSolve = performance.now();
   const result = await runSelfDiffusion(working, solver, solverHooks);
   const solverMs = performance.now() - tSolve;
 
   const tRestore = performance.now();
+  const kernel = scale < 1 ? resampleKernel(result.kernel, kw, kh) : result.kernel;
   let image: Image;
   if (restore === 'network') {
     image = result.image;
   } else {
     const { deconvolveHqs } = await import('./deconv/index.js');
-    image = deconvolveHqs(input, result.kernel);
+    image = deconvolveHqs(input, kernel);
   }
   const restoreMs = performance.now() - tRestore;
 
@@ -133,7 +151,7 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     seed,
     backend: { name: backend.name, threads: backend.threads, reason: backend.reason },
     input: { width: input.width, height: input.height, channels: input.channels },
-    working: { x0: cropped ? x0 : 0, y0: cropped ? y0 : 0, width: ww, height: wh, cropped },
+    working: { x0: cropped ? x0 : 0, y0: cropped ? y0 : 0, width: ww, height: wh, cropped, scale, kernelSize: workingKernel },
     restore,
     solver,
     status: result.status,
@@ -144,5 +162,12 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     warnings,
     startedAt,
   };
-  return { image, kernel: result.kernel, report };
+  return { image, kernel, report };
+}
+
+/** Kernel side at scale s: round(k·s), kept odd when k is odd, at least 3. */
+function scaledKernelSide(k: number, scale: number): number {
+  let side = Math.max(3, Math.round(k * scale));
+  if (k % 2 === 1 && side % 2 === 0) side += 1;
+  return Math.min(side, k);
 }

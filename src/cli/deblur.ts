@@ -9,10 +9,12 @@ import { SdiError } from '../errors.js';
 import { protectInput, readImageFile, writeImageFile, writeJsonFile, writeKernelFile } from '../io/files.js';
 import { presetNames, type PresetName } from '../solver/presets.js';
 import type { DiffusionMode, SolverOptions } from '../solver/options.js';
+import { fileDigest, loadCheckpoint, saveCheckpoint } from '../io/checkpoint_files.js';
+import type { SolverCheckpoint } from '../solver/self_diffusion.js';
 import { choiceOption, numberOption, parseOptions } from './options.js';
 import { formatDuration, ProgressPrinter } from './progress.js';
 
-const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S] [--mode k-diff|standard|selfdeblur] [--seed N] [--backend wasm|cpu|webgpu] [--restore auto|network|nonblind] [--max-size N] [--report run.json] [--quiet]';
+const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S] [--mode k-diff|standard|selfdeblur] [--seed N] [--backend wasm|cpu|webgpu] [--restore auto|network|nonblind] [--max-size N] [--scale S] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
 
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, {
@@ -27,7 +29,10 @@ export async function run(argv: string[]): Promise<void> {
     backend: { type: 'string' },
     restore: { type: 'string' },
     'max-size': { type: 'string' },
+    scale: { type: 'string' },
     report: { type: 'string' },
+    checkpoint: { type: 'string' },
+    resume: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
     help: { type: 'boolean', short: 'h' },
   }, 'deblur');
@@ -48,12 +53,14 @@ export async function run(argv: string[]): Promise<void> {
   const iters = numberOption(values.iters, 'iters', { integer: true, min: 1, max: 100000 });
   const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
   const maxSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });
+  const scale = numberOption(values.scale, 'scale', { min: 0.05, max: 1 });
   for (const [flag, file] of [['-o', output], ['--kernel-out', values['kernel-out']], ['--report', values.report]] as const) {
     if (file && !/\.(png|jpe?g|txt|json)$/i.test(file)) throw new SdiError(`${flag} ${file}: unsupported extension`);
   }
   if (!/\.(png|jpe?g)$/i.test(output)) throw new SdiError(`-o ${output}: the restored image must be .png, .jpg or .jpeg`);
   if (values['kernel-out'] && !/\.(png|txt)$/i.test(values['kernel-out'])) throw new SdiError('--kernel-out must end in .png or .txt');
   protectInput(input);
+  if (values.resume && !values.checkpoint) throw new SdiError('--resume needs --checkpoint <dir> (the folder of the interrupted run)');
 
   const image = await readImageFile(input);
   const solver: Partial<SolverOptions> = {};
@@ -62,6 +69,16 @@ export async function run(argv: string[]): Promise<void> {
   if (mode !== undefined) solver.mode = mode;
 
   const progress = new ProgressPrinter(process.stderr, Boolean(values.quiet));
+  const checkpointDir = values.checkpoint;
+  const digest = checkpointDir ? await fileDigest(input) : '';
+  let resume: SolverCheckpoint | undefined;
+  if (checkpointDir && values.resume) {
+    const loaded = await loadCheckpoint(checkpointDir);
+    if (loaded.meta.inputDigest !== digest) throw new SdiError(`cannot resume: the checkpoint in ${checkpointDir} was made for another input file`);
+    resume = loaded.checkpoint;
+    progress.message(`resuming from ${checkpointDir} after outer step ${resume.outerDone}`);
+  }
+  const onCheckpoint = checkpointDir ? (c: SolverCheckpoint) => saveCheckpoint(checkpointDir, c, { inputDigest: digest, input }) : undefined;
   const controller = new AbortController();
   const onSigint = () => {
     progress.finish();
@@ -72,7 +89,7 @@ export async function run(argv: string[]): Promise<void> {
   process.once('SIGINT', onSigint);
   let result;
   try {
-    result = await deblur(image, { preset, kernelSize, seed, backend, solver, maxWorkingSize: maxSize, restore }, { onProgress: (p) => progress.update(p), signal: controller.signal });
+    result = await deblur(image, { preset, kernelSize, seed, backend, solver, maxWorkingSize: maxSize, restore, scale }, { onProgress: (p) => progress.update(p), signal: controller.signal, onCheckpoint, resume });
   } finally {
     process.removeListener('SIGINT', onSigint);
   }

@@ -18,6 +18,8 @@ export interface Preset {
    * to this size for the estimate, and the full image is then restored with the estimated kernel.
    */
   maxWorkingSize: number;
+  /** Scale at which the kernel is estimated (1 = full resolution; see DeblurOptions.scale). */
+  scale?: number;
 }
 
 export const presets: Record<PresetName, Preset> = {
