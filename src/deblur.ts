@@ -2,19 +2,22 @@
  * `deblur`: the single entry point shared by the CLI, the web worker and the benchmark harness.
  *
  * Pipeline: validate → gray working image (luminance of colour input; a centre crop of at most the
- * preset's working size for large photos) → reverse self-diffusion (src/solver) estimates the kernel
- * k and an image → restore: the network's own image where it covers the whole gray input, otherwise
- * (colour input, or an image larger than the working size) non-blind deconvolution of every channel
- * of the full image with k → result with a report of everything needed to reproduce the run.
+ * preset's working size for large photos; optionally downscaled) → reverse self-diffusion
+ * (src/solver) estimates the kernel k and an image → restore: the network's own image (the paper's
+ * output; `paper` preset, gray input estimated whole at scale 1) or non-blind deconvolution of every
+ * channel of the full input with k (colour or large input, reduced scale, and the cheaper presets,
+ * whose short schedules converge on the kernel before the image network) → result with a report of
+ * everything needed to reproduce the run.
  */
 import { initBackend, type BackendName } from './engine/backend.js';
 import { ensure, SdiError } from './errors.js';
 import { cropImage, downscaleImage, isFiniteImage, toLuminance, type Image } from './image/image.js';
 import { resampleKernel } from './physics/kernel_resample.js';
+import { assertDeblurFits } from './resources/memory_estimate.js';
 import type { Kernel } from './physics/kernel.js';
 import { presets, resolveSolverOptions, type PresetName } from './solver/presets.js';
 import type { SolverOptions } from './solver/options.js';
-import { runSelfDiffusion, type SolverCheckpoint, type SolverHooks, type SolverProgress } from './solver/self_diffusion.js';
+import { runSelfDiffusion, type SolverCheckpoint, type SolverEvent, type SolverHooks, type SolverProgress } from './solver/self_diffusion.js';
 
 export type RestoreMode = 'auto' | 'network' | 'nonblind';
 
@@ -34,11 +37,19 @@ export interface DeblurOptions {
   /** How the output image is made (default `auto`, see module comment). */
   restore?: RestoreMode;
   /**
+   * Region (input pixels) to estimate the kernel on, e.g. a sharp-edged part of a photo chosen by
+   * the user; default: the whole image, or its centre when larger than the working size. A region
+   * larger than the working size is centre-cropped to it. The whole image is restored with the kernel.
+   */
+  region?: { x0: number; y0: number; width: number; height: number };
+  /**
    * Scale s ∈ (0, 1] of the image the kernel is estimated on (default: the preset's). With s < 1
    * the working region is downscaled by 1/s and a kernel of ≈ s·k taps is estimated (≈ 1/s² less
    * work), then resampled to k × k; the image is then restored by non-blind deconvolution.
    */
   scale?: number;
+  /** Memory budget in bytes; a run estimated to need more is refused with advice (default: resources/memory_estimate.ts). */
+  memoryLimitBytes?: number;
 }
 
 export interface DeblurHooks {
@@ -63,7 +74,9 @@ export interface RunReport {
   working: { x0: number; y0: number; width: number; height: number; cropped: boolean; scale: number; kernelSize: [number, number] };
   restore: Exclude<RestoreMode, 'auto'>;
   solver: SolverOptions;
-  status: 'completed' | 'aborted';
+  status: 'completed' | 'aborted' | 'diverged';
+  /** Divergence restarts and trivial-solution warnings seen during the run. */
+  events: SolverEvent[];
   parameterCounts: { image: number; kernel: number };
   timings: { totalMs: number; solverMs: number; restoreMs: number; meanStepMs: number; outerMs: number[] };
   lossHistory: number[];
@@ -105,9 +118,15 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
 
   const warnings: string[] = [];
   const gray = toLuminance(input);
-  const ww = Math.min(input.width, maxSide), wh = Math.min(input.height, maxSide);
+  const area = options.region ?? { x0: 0, y0: 0, width: input.width, height: input.height };
+  ensure(
+    [area.x0, area.y0, area.width, area.height].every(Number.isInteger) && area.x0 >= 0 && area.y0 >= 0 && area.width >= 1 && area.height >= 1 &&
+      area.x0 + area.width <= input.width && area.y0 + area.height <= input.height,
+    `region ${area.width}×${area.height}+${area.x0}+${area.y0} is not inside the ${input.width}×${input.height} image`,
+  );
+  const ww = Math.min(area.width, maxSide), wh = Math.min(area.height, maxSide);
   const cropped = ww < input.width || wh < input.height;
-  const x0 = Math.floor((input.width - ww) / 2), y0 = Math.floor((input.height - wh) / 2);
+  const x0 = area.x0 + Math.floor((area.width - ww) / 2), y0 = area.y0 + Math.floor((area.height - wh) / 2);
   const region = cropped ? cropImage(gray, x0, y0, ww, wh) : gray;
   ensure(kh < wh && kw < ww, `kernel size ${kh}×${kw} must be smaller than the working region ${ww}×${wh}`);
   const scale = options.scale ?? presets[preset].scale ?? 1;
@@ -115,25 +134,34 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
   const working = scale < 1 ? downscaleImage(region, 1 / scale) : region;
   const workingKernel: [number, number] = scale < 1 ? [scaledKernelSide(kh, scale), scaledKernelSide(kw, scale)] : [kh, kw];
   ensure(workingKernel[0] < working.height && workingKernel[1] < working.width, `kernel ${kh}×${kw} at scale ${scale} does not fit the ${working.width}×${working.height} working image`);
-  if (cropped) warnings.push(`image ${input.width}×${input.height} is larger than the working size ${maxSide}: kernel estimated on the centre ${ww}×${wh} crop, full image restored with it`);
+  if (options.region) warnings.push(`kernel estimated on the region ${ww}×${wh} at (${x0}, ${y0}); the whole image restored with it`);
+  else if (cropped) warnings.push(`image ${input.width}×${input.height} is larger than the working size ${maxSide}: kernel estimated on the centre ${ww}×${wh} crop, full image restored with it`);
   if (kh * 3 > wh || kw * 3 > ww) warnings.push(`kernel ${kh}×${kw} is large for a ${ww}×${wh} region; estimates are more reliable when the region is at least 3× the kernel`);
 
   const requestedRestore = options.restore ?? 'auto';
   const networkPossible = input.channels === 1 && !cropped && scale === 1;
-  const restore: Exclude<RestoreMode, 'auto'> = requestedRestore === 'auto' ? (networkPossible ? 'network' : 'nonblind') : requestedRestore;
+  const restore: Exclude<RestoreMode, 'auto'> = requestedRestore === 'auto' ? (networkPossible ? presets[preset].restore : 'nonblind') : requestedRestore;
   if (restore === 'network' && !networkPossible) {
     throw new SdiError('restore=network needs a gray image no larger than the working size, estimated at scale 1; use restore=nonblind');
   }
 
   const backend = await initBackend(options.backend ?? 'wasm');
   const solver = resolveSolverOptions(preset, { ...options.solver, kernelSize: workingKernel, seed });
+  const levels = maxUNetLevels(working.height + workingKernel[0] - 1, working.width + workingKernel[1] - 1);
+  if (solver.unet.levels > levels) {
+    warnings.push(`working image too small for ${solver.unet.levels} U-Net levels: using ${levels}`);
+    solver.unet = { ...solver.unet, levels, nonLocalLevels: Math.min(solver.unet.nonLocalLevels, levels) };
+  }
   if (backend.name === 'webgpu' && options.solver?.lossEvery === undefined) solver.lossEvery = Math.min(10, solver.iterations);
+  assertDeblurFits({ image: input, area: options.region ?? input, working, workingKernel, kernel: kernelSize, maxSide, scale, unet: solver.unet, backend: backend.name,
+    kernelNet: { hiddenUnits: solver.kernelHiddenUnits, hiddenLayers: solver.kernelHiddenLayers }, restore, limitBytes: options.memoryLimitBytes });
 
   const solverHooks: SolverHooks = { onProgress: hooks.onProgress, previews: hooks.previews, signal: hooks.signal, onCheckpoint: hooks.onCheckpoint, resume: hooks.resume };
   const tSolve = performance.now();
   const result = await runSelfDiffusion(working, solver, solverHooks);
   const solverMs = performance.now() - tSolve;
 
+  for (const e of result.events) warnings.push(`${e.kind} (${e.action}): ${e.detail}`);
   const tRestore = performance.now();
   const kernel = scale < 1 ? resampleKernel(result.kernel, kw, kh) : result.kernel;
   let image: Image;
@@ -155,6 +183,7 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     restore,
     solver,
     status: result.status,
+    events: result.events,
     parameterCounts: result.parameterCounts,
     timings: { totalMs: performance.now() - started, solverMs, restoreMs, meanStepMs: result.stepsDone ? solverMs / result.stepsDone : 0, outerMs: result.outerMs },
     lossHistory: result.lossHistory,
@@ -163,6 +192,19 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     startedAt,
   };
   return { image, kernel, report };
+}
+
+/**
+ * Most stride-2 levels a U-Net can have on an H×W input: every level's output must keep ≥ 2 px per
+ * side for the reflection padding of its 3×3 convs, i.e. ⌈min(H, W) / 2^L⌉ ≥ 2.
+ */
+export function maxUNetLevels(height: number, width: number): number {
+  let levels = 0, side = Math.min(height, width);
+  while (Math.ceil(side / 2) >= 2) {
+    side = Math.ceil(side / 2);
+    levels++;
+  }
+  return Math.max(1, levels);
 }
 
 /** Kernel side at scale s: round(k·s), kept odd when k is odd, at least 3. */

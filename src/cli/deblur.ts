@@ -6,7 +6,7 @@
 import { deblur, type RestoreMode } from '../deblur.js';
 import type { BackendName } from '../engine/backend.js';
 import { SdiError } from '../errors.js';
-import { protectInput, readImageFile, writeImageFile, writeJsonFile, writeKernelFile } from '../io/files.js';
+import { assertNotInput, protectInput, readImageFile, writeImageFile, writeJsonFile, writeKernelFile } from '../io/files.js';
 import { presetNames, type PresetName } from '../solver/presets.js';
 import type { DiffusionMode, SolverOptions } from '../solver/options.js';
 import { fileDigest, loadCheckpoint, saveCheckpoint } from '../io/checkpoint_files.js';
@@ -60,6 +60,7 @@ export async function run(argv: string[]): Promise<void> {
   if (!/\.(png|jpe?g)$/i.test(output)) throw new SdiError(`-o ${output}: the restored image must be .png, .jpg or .jpeg`);
   if (values['kernel-out'] && !/\.(png|txt)$/i.test(values['kernel-out'])) throw new SdiError('--kernel-out must end in .png or .txt');
   protectInput(input);
+  for (const file of [output, values['kernel-out'], values.report]) if (file) assertNotInput(file);
   if (values.resume && !values.checkpoint) throw new SdiError('--resume needs --checkpoint <dir> (the folder of the interrupted run)');
 
   const image = await readImageFile(input);

@@ -10,6 +10,10 @@ type Command = { summary: string; load: () => Promise<{ run(argv: string[]): Pro
 
 const commands: Record<string, Command> = {
   // subcommands register here: name → lazy module with run(argv)
+  score: { summary: 'PSNR/SSIM of an estimate vs its ground truth (Levin alignment protocol)', load: () => import('./score.js') },
+  deconvolve: { summary: 'non-blind deconvolution with a known kernel (HQS or Wiener)', load: () => import('./deconvolve.js') },
+  simulate: { summary: 'blur a sharp image with a simulated PSF', load: () => import('./simulate.js') },
+  demo: { summary: 'deblur the bundled example and print PSNR before and after', load: () => import('./demo.js') },
   deblur: { summary: 'blind deblurring: restore a photo and estimate its blur kernel', load: () => import('./deblur.js') },
 };
 

@@ -12,8 +12,8 @@ export function parseOptions<T extends OptionSpec>(argv: string[], options: T, c
   try {
     return parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    const msg = (e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '');
-    throw new SdiError(`${command}: ${msg}`);
+    const msg = (e as Error).message.split('\n')[0].replace(/\. To specify a positional argument.*$/, '').replace(/ argument is ambiguous\..*$/, ' needs a value (write --option=-1 for a value that starts with -)');
+    throw new SdiError(msg);
   }
 }
 

@@ -1,11 +1,23 @@
 /**
  * Choosing and starting the tfjs backend: `wasm` (default in Node), `cpu` (pure JS fallback) or
  * `webgpu` (when a WebGPU adapter is available). Registers the project's gradients first, so conv
- * nets train on every backend.
+ * nets train on every backend (tfjs keeps one gradient registry for all backends).
+ *
+ * Threads (wasm): in Node the threaded XNNPACK binary is started with one thread per logical CPU
+ * (at most 8; `SDI_WASM_THREADS=n` overrides, 1 disables) through the workarounds documented in
+ * wasm_threads.ts; `BackendInfo.threads` reports what the backend actually runs on
+ * (`getThreadsCount()`). If the threaded start fails, the single-threaded binary is started instead
+ * and the reason says why. In browsers tfjs decides (threads need a cross-origin-isolated page).
+ * The wasm backend's JavaScript Slice/SplitV/Concat kernels are replaced by faster ones
+ * (kernels/wasm_copy_kernels.ts).
  */
 import { tf } from './tf.js';
 import '@tensorflow/tfjs-backend-cpu';
 import { SdiError } from '../errors.js';
+import { registerEngineGradients } from './gradients/register.js';
+import { isNode, prepareNodeWasmThreads, unrefWasmThreadWorkers, wantedWasmThreads, type WasmThreadsPreparation } from './wasm_threads.js';
+import { startWebgpu } from './webgpu.js';
+import { installWasmCopyKernels } from './kernels/wasm_copy_kernels.js';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgpu';
 
@@ -20,29 +32,67 @@ export interface BackendInfo {
 
 let current: BackendInfo | null = null;
 
+// Registered on import too, so code that only calls tf.setBackend still trains with the correct gradients.
+registerEngineGradients();
+
 /**
  * Starts the requested backend (idempotent). `wasm` falls back to `cpu` with a reason if it cannot
  * start; `webgpu` throws an {@link SdiError} when no adapter is available.
  */
 export async function initBackend(requested: BackendName = 'wasm'): Promise<BackendInfo> {
+  registerEngineGradients();
   if (current && current.name === requested && tf.getBackend() === requested) return current;
   if (requested === 'cpu') {
     await tf.setBackend('cpu');
     await tf.ready();
     current = { name: 'cpu', threads: 1, reason: 'requested' };
-    return current;
+  } else if (requested === 'wasm') {
+    current = await startWasm();
+  } else if (requested === 'webgpu') {
+    await startWebgpu();
+    current = { name: 'webgpu', threads: 1, reason: 'requested' };
+  } else {
+    throw new SdiError(`unknown backend '${String(requested)}' (wasm, cpu or webgpu)`);
   }
-  if (requested === 'wasm') {
-    await import('@tensorflow/tfjs-backend-wasm');
-    const ok = await tf.setBackend('wasm');
-    if (ok) {
-      await tf.ready();
-      current = { name: 'wasm', threads: 1, reason: 'requested' };
-      return current;
+  return current;
+}
+
+async function startWasm(): Promise<BackendInfo> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  installWasmCopyKernels();
+  if (tf.findBackend('wasm') !== null) {
+    await tf.setBackend('wasm');
+    return { name: 'wasm', threads: wasm.getThreadsCount(), reason: 'requested' };
+  }
+  let note = '';
+  let prepared: WasmThreadsPreparation | null = null;
+  if (isNode()) {
+    const threads = await wantedWasmThreads();
+    if (threads > 1) {
+      try {
+        prepared = await prepareNodeWasmThreads(threads, wasm.setThreadsCount);
+      } catch (e) {
+        note = `; threads unavailable (${(e as Error).message})`;
+      }
     }
-    await tf.setBackend('cpu');
-    current = { name: 'cpu', threads: 1, reason: 'wasm backend failed to start; using the (slow) cpu backend' };
-    return current;
   }
-  throw new SdiError('webgpu backend is not available here');
+  let ok = false;
+  try {
+    ok = await tf.setBackend('wasm');
+  } finally {
+    prepared?.restore();
+  }
+  if (!ok && prepared) {
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    wasm.setThreadsCount(1);
+    note = '; the threaded wasm binary failed to start, using one thread';
+    ok = await tf.setBackend('wasm');
+  }
+  if (ok) {
+    await tf.ready();
+    if (prepared) unrefWasmThreadWorkers();
+    return { name: 'wasm', threads: wasm.getThreadsCount(), reason: `requested${note}` };
+  }
+  await tf.setBackend('cpu');
+  return { name: 'cpu', threads: 1, reason: 'wasm backend failed to start; using the (slow) cpu backend' };
 }

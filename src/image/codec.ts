@@ -7,6 +7,7 @@ import { decode as decodePngBytes, encode as encodePngBytes, convertIndexedToRgb
 import jpeg from 'jpeg-js';
 import { SdiError } from '../errors.js';
 import type { Image } from './image.js';
+import { checkJpegPlausibleSize, checkPngInflation, pngInflatedSize, readPngHeader } from './header_guards.js';
 
 /** Largest image accepted by the decoders, in megapixels (guards against decompression bombs). */
 export const MAX_DECODE_MEGAPIXELS = 100;
@@ -32,6 +33,10 @@ export function decodeImage(bytes: Uint8Array, source = 'input'): Image {
 }
 
 function decodePng(bytes: Uint8Array, source: string): Image {
+  // Size and decompression-bomb checks before fast-png allocates its output (header_guards.ts).
+  const header = readPngHeader(bytes, source);
+  checkSize(header.width, header.height, source);
+  checkPngInflation(bytes, pngInflatedSize(header), source);
   let png: ReturnType<typeof decodePngBytes>;
   try {
     png = decodePngBytes(bytes, { checkCrc: true });
@@ -52,6 +57,7 @@ function decodePng(bytes: Uint8Array, source: string): Image {
     channels = raw.length / (width * height);
     max = 255;
   } else if (png.depth < 8) {
+    raw = unpackSubByteSamples(png.data, width, height, png.depth);
     max = (1 << png.depth) - 1;
   }
   if (![1, 2, 3, 4].includes(channels) || raw.length < width * height * channels) {
@@ -62,8 +68,25 @@ function decodePng(bytes: Uint8Array, source: string): Image {
   return { width, height, channels: channels as Image['channels'], data };
 }
 
+/**
+ * Gray 1/2/4-bit PNG rows come packed (fast-png does not unpack them): sample x of row y is bits
+ * [8 − d(x mod 8/d + 1), 8 − d(x mod 8/d)) of byte y·⌈W·d/8⌉ + ⌊x·d/8⌋, most significant first.
+ */
+function unpackSubByteSamples(packed: ArrayLike<number>, width: number, height: number, depth: number): Uint8Array {
+  const rowBytes = Math.ceil((width * depth) / 8), perByte = 8 / depth, mask = (1 << depth) - 1;
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const byte = packed[y * rowBytes + Math.floor(x / perByte)] ?? 0;
+      out[y * width + x] = (byte >> (8 - depth * ((x % perByte) + 1))) & mask;
+    }
+  }
+  return out;
+}
+
 function decodeJpeg(bytes: Uint8Array, source: string): Image {
   let jpg: { width: number; height: number; data: Uint8Array };
+  checkJpegPlausibleSize(bytes, source); // before jpeg-js allocates the declared size (header_guards.ts)
   try {
     jpg = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_DECODE_MEGAPIXELS, maxMemoryUsageInMB: 2048 });
   } catch (e) {

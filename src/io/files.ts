@@ -47,13 +47,18 @@ export function protectInput(file: string): void {
   protectedPaths.add(path.resolve(file));
 }
 
+/** Throws the one-line error of {@link writeFileAtomic} now, before a long run, if `file` is an input. */
+export function assertNotInput(file: string): void {
+  if (protectedPaths.has(path.resolve(file))) throw new SdiError(`refusing to overwrite the input file ${file}; choose another output path`);
+}
+
 /**
  * Writes bytes atomically: to `file.tmp-<pid>-<n>` in the same folder, then rename over `file`.
  * A crash mid-write leaves the old file (or none), never a partial one.
  */
 export async function writeFileAtomic(file: string, bytes: Uint8Array | string): Promise<void> {
   const abs = path.resolve(file);
-  if (protectedPaths.has(abs)) throw new SdiError(`refusing to overwrite the input file ${file}; choose another output path`);
+  assertNotInput(file);
   const dir = path.dirname(abs);
   try {
     await fs.mkdir(dir, { recursive: true });

@@ -10,7 +10,7 @@
  * kernel is the lower/right of its two middle taps (index ⌊k/2⌋, as MATLAB's psf2otf).
  *
  * The Levin et al. 2009 `.txt` kernels are stored the other way round (the captured photos equal
- * the sharp image *correlated* with them), so `levinKernel` rotates them by 180° on load. Kernel
+ * the sharp image *correlated* with them), so `levinKernelFromText` (psf/levin.ts) rotates them by 180° on load. Kernel
  * text files written by this project (`formatKernelText`) hold the PSF in this convention.
  */
 import { SdiError } from '../errors.js';

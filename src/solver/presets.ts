@@ -20,6 +20,13 @@ export interface Preset {
   maxWorkingSize: number;
   /** Scale at which the kernel is estimated (1 = full resolution; see DeblurOptions.scale). */
   scale?: number;
+  /**
+   * How the output image is made when the caller says `auto`: `network` (the paper: the image
+   * network's x_0, possible for gray images estimated whole at scale 1) or `nonblind` (non-blind
+   * deconvolution of the input with the estimated kernel). With short schedules the kernel
+   * converges long before the image network does, so the cheap presets use `nonblind`.
+   */
+  restore: 'network' | 'nonblind';
 }
 
 export const presets: Record<PresetName, Preset> = {
@@ -27,16 +34,19 @@ export const presets: Record<PresetName, Preset> = {
     description: 'the paper schedule: T=30 outer × S=200 inner steps, 128-channel U-Net (hours on a CPU; for a GPU)',
     solver: { steps: 30, iterations: 200, unet: { inputChannels: 1, levels: 5, width: 128, skipWidth: 16, nonLocalLevels: 3 }, kernelHiddenUnits: 1000, kernelHiddenLayers: 3 },
     maxWorkingSize: 256,
+    restore: 'network',
   },
   balanced: {
     description: 'T=30 × S=50, 64-channel U-Net: the paper method at a quarter of its schedule',
     solver: { steps: 30, iterations: 50, unet: { inputChannels: 1, levels: 5, width: 64, skipWidth: 16, nonLocalLevels: 3 }, kernelHiddenUnits: 1000, kernelHiddenLayers: 3 },
     maxWorkingSize: 256,
+    restore: 'nonblind',
   },
   fast: {
     description: 'T=20 × S=20, 32-channel U-Net: minutes on a 2-core CPU, for previews and tests of the pipeline',
     solver: { steps: 20, iterations: 20, unet: { inputChannels: 1, levels: 5, width: 32, skipWidth: 8, nonLocalLevels: 2 }, kernelHiddenUnits: 500, kernelHiddenLayers: 3 },
     maxWorkingSize: 192,
+    restore: 'nonblind',
   },
 };
 

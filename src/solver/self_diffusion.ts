@@ -87,10 +87,22 @@ export interface SolverHooks {
   signal?: AbortSignal;
 }
 
+/** Something the run's guards saw: divergence (and what was done about it) or a trivial solution. */
+export interface SolverEvent {
+  /** Outer steps completed when it happened. */
+  outerDone: number;
+  kind: 'non-finite-loss' | 'exploding-loss' | 'dirac-kernel' | 'identity-solution';
+  /** What the solver did: restarted the outer step with halved learning rates, stopped, or only warned. */
+  action: 'restarted-lr-halved' | 'stopped' | 'warned';
+  detail: string;
+}
+
 export interface SolverResult {
   image: Image;
   kernel: Kernel;
-  status: 'completed' | 'aborted';
+  /** `diverged`: the loss kept blowing up after the allowed restarts; the estimate is the last good one. */
+  status: 'completed' | 'aborted' | 'diverged';
+  events: SolverEvent[];
   /** Loss after each inner step that was read (index = inner step − 1, NaN where not read). */
   lossHistory: number[];
   /** Loss at the end of each outer step. */
@@ -121,8 +133,9 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   const kgen = new KernelGenerator({ kernelHeight: kh, kernelWidth: kw, hiddenUnits: opts.kernelHiddenUnits, hiddenLayers: opts.kernelHiddenLayers }, rng.fork());
   const noise = rng.fork();
   const schedule = linearNoiseSchedule(T, opts.betaStart, opts.betaEnd);
-  const optImage = tf.train.adam(opts.lrImage);
-  const optKernel = tf.train.adam(opts.lrKernel);
+  let lrImage = opts.lrImage, lrKernel = opts.lrKernel;
+  let optImage = tf.train.adam(opts.lrImage);
+  let optKernel = tf.train.adam(opts.lrKernel);
   const imageVarNames = new Set(unet.variables.map((v) => v.name));
   const allVars = [...unet.variables, ...kgen.variables];
 
@@ -149,6 +162,9 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   }
   const doneAtStart = done;
   let status: SolverResult['status'] = 'completed';
+  const events: SolverEvent[] = [];
+  let minLoss = Infinity;
+  const maxRestarts = 3;
   let lastLoss = NaN;
   let lastYield = t0;
 
@@ -167,37 +183,67 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       const zn: tf.Tensor2D =
         opts.mode === 'k-diff' ? tf.tidy(() => tf.add(z, tf.mul(opts.kernelNoise * sigma, tf.tensor(noise.normalArray(kh * kw), z.shape)))) : tf.clone(z0);
       const f = lossOf(xn, zn);
-      for (let s = 1; s <= S; s++) {
-        if (hooks.signal?.aborted) {
-          status = 'aborted';
-          if (s > 1) advance(xn, zn); // keep what this outer step has learnt so far
+      // Divergence guard: the state after drawing this step's noise, to restart the step from.
+      const startState = await snapshot(T - t);
+      let restarts = 0;
+      attempts: for (;;) {
+        let diverged: SolverEvent['kind'] | null = null;
+        for (let s = 1; s <= S; s++) {
+          if (hooks.signal?.aborted) {
+            status = 'aborted';
+            if (s > 1) advance(xn, zn); // keep what this outer step has learnt so far
+            xn.dispose(); zn.dispose();
+            break outer;
+          }
+          const { value, grads } = tf.variableGrads(f, allVars);
+          const gImage: Array<{ name: string; tensor: tf.Tensor }> = [], gKernel: Array<{ name: string; tensor: tf.Tensor }> = [];
+          for (const [name, tensor] of Object.entries(grads)) (imageVarNames.has(name) ? gImage : gKernel).push({ name, tensor });
+          optImage.applyGradients(gImage);
+          optKernel.applyGradients(gKernel);
+          done++;
+          if (s % opts.lossEvery === 0 || s === S) {
+            lastLoss = value.dataSync()[0];
+            lossHistory[done - 1] = lastLoss;
+            if (!Number.isFinite(lastLoss)) diverged = 'non-finite-loss';
+            else if (lastLoss > 1000 * minLoss) diverged = 'exploding-loss';
+            else minLoss = Math.min(minLoss, lastLoss);
+          } else lossHistory[done - 1] = NaN;
+          value.dispose();
+          tf.dispose(grads);
+          if (diverged) break;
+          const now = performance.now();
+          const elapsedMs = now - t0;
+          hooks.onProgress?.({ outerDone: T - t, steps: T, iteration: s, iterations: S, done, total: T * S, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / (done - doneAtStart)) * (T * S - done), sigma });
+          if (now - lastYield > 50) {
+            await yieldToEventLoop();
+            lastYield = performance.now();
+          }
+        }
+        if (!diverged) break attempts;
+        const detail = `loss ${lastLoss} at outer step ${T - t + 1}, inner step ${done - startState.stepsDone}`;
+        if (restarts >= maxRestarts) {
+          events.push({ outerDone: T - t, kind: diverged, action: 'stopped', detail: `${detail}; gave up after ${maxRestarts} restarts` });
+          status = 'diverged';
+          await restore(startState);
+          done = startState.stepsDone;
+          lossHistory.length = done;
           xn.dispose(); zn.dispose();
           break outer;
         }
-        const { value, grads } = tf.variableGrads(f, allVars);
-        const gImage: Array<{ name: string; tensor: tf.Tensor }> = [], gKernel: Array<{ name: string; tensor: tf.Tensor }> = [];
-        for (const [name, tensor] of Object.entries(grads)) (imageVarNames.has(name) ? gImage : gKernel).push({ name, tensor });
-        optImage.applyGradients(gImage);
-        optKernel.applyGradients(gKernel);
-        done++;
-        if (s % opts.lossEvery === 0 || s === S) {
-          lastLoss = value.dataSync()[0];
-          lossHistory[done - 1] = lastLoss;
-        } else lossHistory[done - 1] = NaN;
-        value.dispose();
-        tf.dispose(grads);
-        const now = performance.now();
-        const elapsedMs = now - t0;
-        hooks.onProgress?.({ outerDone: T - t, steps: T, iteration: s, iterations: S, done, total: T * S, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / (done - doneAtStart)) * (T * S - done), sigma });
-        if (now - lastYield > 50) {
-          await yieldToEventLoop();
-          lastYield = performance.now();
-        }
+        restarts++;
+        lrImage /= 2;
+        lrKernel /= 2;
+        events.push({ outerDone: T - t, kind: diverged, action: 'restarted-lr-halved', detail: `${detail}; learning rates now ${lrImage.toExponential(2)} / ${lrKernel.toExponential(2)}` });
+        await restore(startState);
+        done = startState.stepsDone;
+        lossHistory.length = done;
+        lastLoss = NaN;
       }
       advance(xn, zn);
       xn.dispose();
       zn.dispose();
       outerLoss.push(lastLoss);
+      detectTrivialSolution(T - t + 1);
       outerMs.push(performance.now() - tStart);
       if (hooks.onCheckpoint) await hooks.onCheckpoint(await snapshot(T - t + 1));
       if (hooks.previews && hooks.onProgress) {
@@ -206,7 +252,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       }
     }
     const final = readEstimates();
-    return { ...final, status, lossHistory, outerLoss, outerMs, stepsDone: done, parameterCounts: { image: unet.params.count(), kernel: kgen.params.count() } };
+    return { ...final, status, events, lossHistory, outerLoss, outerMs, stepsDone: done, parameterCounts: { image: unet.params.count(), kernel: kgen.params.count() } };
   } finally {
     x.dispose();
     z.dispose();
@@ -266,6 +312,11 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       await opt.setWeights(tensors.map((tensor, i) => ({ name: i === 0 ? 'iter' : `${vars[(i - 1) % vars.length].name}/${i <= vars.length ? 'm' : 'v'}`, tensor })));
       tf.dispose(tensors);
     };
+    // fresh optimisers (setWeights would not free the old moment variables)
+    optImage.dispose();
+    optKernel.dispose();
+    optImage = tf.train.adam(lrImage);
+    optKernel = tf.train.adam(lrKernel);
     await setAdam(optImage, unet.variables, c.adamImage);
     await setAdam(optKernel, kgen.variables, c.adamKernel);
     x.dispose(); z.dispose(); kernelNow.dispose();
@@ -273,6 +324,24 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
     z = tf.tensor2d(c.z, [1, kh * kw]);
     kernelNow = tf.tensor2d(c.kernel, [1, kh * kw]);
     noise.setState(c.noiseRng);
+  }
+
+  /**
+   * The two trivial solutions of blind deconvolution (k = δ with x = y): a kernel with one tap
+   * holding ≥ 90% of the mass, and, with it, an image within 40 dB of the blurred input. Recorded
+   * as warnings (the diffusion noise usually pulls the run out of them again).
+   */
+  function detectTrivialSolution(outerDone: number): void {
+    const k = kernelNow.dataSync();
+    let peak = 0;
+    for (let i = 0; i < k.length; i++) peak = Math.max(peak, k[i]);
+    if (peak < 0.9) return;
+    const oy = kh - 1 - Math.floor(kh / 2), ox = kw - 1 - Math.floor(kw / 2);
+    const mse = tf.tidy(() => tf.mean(tf.square(tf.sub(tf.slice(x, [0, oy, ox, 0], [1, H, W, 1]), y))).dataSync()[0]);
+    const identity = mse < 1e-4;
+    const kind = identity ? 'identity-solution' : 'dirac-kernel';
+    if (events.some((e) => e.kind === kind)) return;
+    events.push({ outerDone, kind, action: 'warned', detail: `kernel peak tap ${peak.toFixed(3)}${identity ? `, image within ${(-10 * Math.log10(mse)).toFixed(1)} dB of the blurred input` : ''}` });
   }
 
   /** x_{t−1} = D_θ(x̂_t) and, in k-diff mode, z_{t−1} = G_φ(ẑ_t); also remembers the kernel. */

@@ -81,3 +81,16 @@ test('a run resumed from a checkpoint ends bit-identical to an uninterrupted run
   assert.deepEqual(resumed.outerLoss, full.outerLoss);
   await assert.rejects(run(image, { ...tiny, seed: 4 }, { resume: last }), /other options/);
 });
+
+test('a loss that turns non-finite restarts the step with halved learning rates, then stops with the last good estimate', async () => {
+  await initBackend('cpu');
+  const start = tf.memory().numTensors;
+  const r = await runSelfDiffusion(image, { ...tiny, steps: 2, iterations: 3, lrImage: Infinity, lrKernel: Infinity });
+  assert.equal(r.status, 'diverged');
+  const restarts = r.events.filter((e) => e.action === 'restarted-lr-halved');
+  assert.equal(restarts.length, 3);
+  assert.ok(r.events.some((e) => e.action === 'stopped' && e.kind === 'non-finite-loss'));
+  assert.ok(r.image.data.every(Number.isFinite) && r.kernel.data.every(Number.isFinite));
+  assert.ok(Math.abs(r.kernel.data.reduce((s, v) => s + v, 0) - 1) < 1e-5);
+  assert.equal(tf.memory().numTensors, start);
+});

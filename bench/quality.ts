@@ -1,0 +1,147 @@
+/**
+ * Quality harness: `npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N]
+ * [--images id,id] [--seed N] [--steps T] [--iters S] [--scale s] [--restore auto|network|nonblind]
+ * [--tag name] [--trace] [--backend wasm|cpu]`.
+ *
+ * Deblurs each image of a benchmark set (bench/sets/<set>/manifest.json, made by `npm run sets`),
+ * scores it with the Levin protocol (src/metrics) against the ground truth, scores the kernel
+ * against the true PSF, and appends one JSON line per image to results/quality/<set>.jsonl. A rerun
+ * skips the images already done for the same run configuration, so long sets complete over several
+ * runs. Outputs (image, kernel) go to results/quality/<set>/<run>/. `--trace` also scores the
+ * estimate after every outer step (the PSNR-vs-step curve of the report).
+ */
+import * as path from 'node:path';
+import { initBackend, type BackendName } from '../src/engine/backend.js';
+import { SdiError } from '../src/errors.js';
+import { readImageFile, readKernelFile, writeImageFile, writeKernelFile } from '../src/io/files.js';
+import { toLuminance } from '../src/image/image.js';
+import { scoreLevin } from '../src/metrics/align.js';
+import { kernelNcc, kernelPsnr } from '../src/metrics/kernel_metrics.js';
+import { getMethod } from '../src/methods/registry.js';
+import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
+import { presetNames, type PresetName } from '../src/solver/presets.js';
+import type { SolverOptions } from '../src/solver/options.js';
+import type { RestoreMode } from '../src/deblur.js';
+import { appendJsonLine, machineDescription, projectRoot, readJsonLines, readManifest } from './common.js';
+import { deconvolveHqs } from '../src/deconv/index.js';
+
+export interface QualityRecord {
+  set: string;
+  id: string;
+  method: string;
+  preset: string | null;
+  run: string;
+  seed: number;
+  psnr: number;
+  ssim: number;
+  psnrUnaligned: number;
+  ssimUnaligned: number;
+  shift: [number, number];
+  kernelNcc: number | null;
+  kernelPsnr: number | null;
+  errorRatio: number | null;
+  wallMs: number;
+  backend: string;
+  threads: number;
+  machine: ReturnType<typeof machineDescription>;
+  date: string;
+  kernelSize: [number, number];
+  options: Record<string, unknown>;
+  trace?: Array<{ outer: number; psnr: number; loss: number }>;
+  status?: string;
+}
+
+/** Kernel size the blind methods are asked for: the true size + 2 (as SelfDeblur and the reference do). */
+export function estimateKernelSize(truth: [number, number]): [number, number] {
+  return [truth[0] + 2, truth[1] + 2];
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values } = parseOptions(argv, {
+    set: { type: 'string' }, method: { type: 'string' }, preset: { type: 'string' }, limit: { type: 'string' },
+    images: { type: 'string' }, seed: { type: 'string' }, steps: { type: 'string' }, iters: { type: 'string' },
+    scale: { type: 'string' }, restore: { type: 'string' }, tag: { type: 'string' }, trace: { type: 'boolean' },
+    backend: { type: 'string' }, width: { type: 'string' },
+  }, 'bench:quality');
+  if (!values.set || !values.method) throw new SdiError('usage: npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N] [--images ids] [--tag t] [--trace]');
+  const method = getMethod(values.method);
+  const preset = choiceOption<PresetName>(values.preset, 'preset', presetNames) ?? 'fast';
+  const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
+  const limit = numberOption(values.limit, 'limit', { integer: true, min: 1 });
+  const backend = choiceOption<BackendName>(values.backend, 'backend', ['wasm', 'cpu', 'webgpu']) ?? 'wasm';
+  const restore = choiceOption<RestoreMode>(values.restore, 'restore', ['auto', 'network', 'nonblind']);
+  const scale = numberOption(values.scale, 'scale', { min: 0.05, max: 1 });
+  const solver: Partial<SolverOptions> = {};
+  const steps = numberOption(values.steps, 'steps', { integer: true, min: 1 });
+  const iters = numberOption(values.iters, 'iters', { integer: true, min: 1 });
+  const width = numberOption(values.width, 'width', { integer: true, min: 4 });
+  if (steps) solver.steps = steps;
+  if (iters) solver.iterations = iters;
+  if (width) solver.unet = { ...(await import('../src/solver/presets.js')).resolveSolverOptions(preset).unet, width };
+  const run = [method.name, method.usesSolver ? preset : null, values.tag].filter(Boolean).join('-');
+  const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, tag: values.tag ?? null };
+
+  const manifest = await readManifest(values.set);
+  let items = manifest.items;
+  if (values.images) {
+    const wanted = new Set(values.images.split(','));
+    items = items.filter((i) => wanted.has(i.id));
+    if (items.length === 0) throw new SdiError(`none of --images ${values.images} is in set ${values.set}`);
+  }
+  if (limit) items = items.slice(0, limit);
+  const resultsFile = path.join(projectRoot, 'results', 'quality', `${values.set}.jsonl`);
+  const done = new Set((await readJsonLines<QualityRecord>(resultsFile)).filter((r) => r.run === run && r.seed === seed && r.status !== 'aborted').map((r) => r.id));
+  const info = method.usesSolver ? await initBackend(backend) : { name: 'none', threads: 1 };
+  const machine = machineDescription();
+
+  for (const item of items) {
+    if (done.has(item.id)) {
+      console.log(`${item.id}: done already (${run}, seed ${seed}), skipped`);
+      continue;
+    }
+    const blurred = await readImageFile(path.join(projectRoot, item.blurred));
+    const sharp = await readImageFile(path.join(projectRoot, item.sharp));
+    const trueKernel = await readKernelFile(path.join(projectRoot, item.kernel));
+    const gtLuma = toLuminance(sharp);
+    const trace: QualityRecord['trace'] = [];
+    const t0 = performance.now();
+    const result = await method.run(blurred, {
+      kernelSize: estimateKernelSize(item.kernelSize), seed, preset, backend, solver, restore, scale, trueKernel,
+      hooks: values.trace ? {
+        previews: true,
+        onProgress: (p) => {
+          if (p.preview) trace.push({ outer: p.outerDone, psnr: scoreLevin(p.preview.image, gtLuma).psnr, loss: p.loss });
+        },
+      } : undefined,
+    });
+    const wallMs = performance.now() - t0;
+    const score = scoreLevin(toLuminance(result.image), gtLuma);
+    let errorRatio: number | null = null;
+    if (method.blind) {
+      const bound = scoreLevin(toLuminance(deconvolveHqs(blurred, trueKernel)), gtLuma);
+      errorRatio = score.sse / bound.sse;
+    }
+    const record: QualityRecord = {
+      set: values.set, id: item.id, method: method.name, preset: method.usesSolver ? preset : null, run, seed,
+      psnr: score.psnr, ssim: score.ssim, psnrUnaligned: score.psnrUnaligned, ssimUnaligned: score.ssimUnaligned, shift: score.shift,
+      kernelNcc: result.kernel && method.blind ? kernelNcc(result.kernel, trueKernel) : null,
+      kernelPsnr: result.kernel && method.blind ? kernelPsnr(result.kernel, trueKernel) : null,
+      errorRatio, wallMs, backend: info.name, threads: info.threads, machine, date: new Date().toISOString(),
+      kernelSize: estimateKernelSize(item.kernelSize), options, status: (result.report.status as string | undefined) ?? 'completed',
+      ...(values.trace ? { trace } : {}),
+    };
+    const outDir = path.join(projectRoot, 'results', 'quality', values.set, run);
+    await writeImageFile(path.join(outDir, `${item.id}.png`), result.image);
+    if (result.kernel) await writeKernelFile(path.join(outDir, `${item.id}_kernel.txt`), result.kernel);
+    await appendJsonLine(resultsFile, record);
+    console.log(`${item.id}: ${run} PSNR ${score.psnr.toFixed(2)} dB SSIM ${score.ssim.toFixed(3)}${record.kernelNcc !== null ? ` kernel NCC ${record.kernelNcc.toFixed(3)}` : ''}${errorRatio !== null ? ` error ratio ${errorRatio.toFixed(2)}` : ''} in ${(wallMs / 1000).toFixed(1)} s`);
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof SdiError) {
+    console.error(`bench:quality: ${e.message}`);
+    process.exit(2);
+  }
+  throw e;
+});

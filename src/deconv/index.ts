@@ -1,0 +1,7 @@
+/** Non-blind deconvolution with a known kernel: Wiener (fast baseline) and HQS with a TV / hyper-Laplacian prior. */
+export { deconvolveWiener, wienerPlane, DEFAULT_WIENER_NSR, type WienerOptions } from './wiener.js';
+export { deconvolveHqs, hqsPlane, hqsCanvas, autoHqsLambda, HQS_DEFAULTS, type HqsOptions } from './hqs.js';
+export { estimateNoiseSigma } from './noise.js';
+export { hyperLaplacianShrinkage, isotropicShrinkage, type Shrinkage } from './shrinkage.js';
+export { padPlane, cropPlane, mirrorIndex, paddedLength, type PaddedPlane } from './boundary.js';
+export { checkDeconvolutionInputs } from './common.js';

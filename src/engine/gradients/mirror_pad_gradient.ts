@@ -1,0 +1,68 @@
+/**
+ * A correct gradient for `MirrorPad` (tfjs 4.22's default only slices the centre out of dy and
+ * drops the gradient that flows through the mirrored border copies).
+ *
+ * Along one axis with n entries padded by b before and a after, the padded entry i holds x[m(i)]:
+ *
+ *     m(i) = i − b                 for b ≤ i < b + n
+ *     m(i) = b − i − 1 + o         for i < b            (o = 1 for 'reflect', 0 for 'symmetric')
+ *     m(i) = 2n + b − i − 1 − o    for i ≥ b + n
+ *
+ * so ∂L/∂x[j] = Σ_{i : m(i) = j} dy[i]: the centre of dy, plus its first b entries reversed added at
+ * j = o … o+b−1, plus its last a entries reversed added at j = n−o−a … n−o−1. Applied axis by axis.
+ */
+import { tf } from '../tf.js';
+
+/** Gradient config for `MirrorPad`; register with `tf.registerGradient`. */
+export const mirrorPadGradConfig: tf.GradConfig = {
+  kernelName: tf.MirrorPad,
+  inputsToSave: ['x'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x] = saved;
+    const { paddings, mode } = attrs as unknown as { paddings: Array<[number, number]>; mode: 'reflect' | 'symmetric' };
+    return { x: () => mirrorPadBackward(dy as tf.Tensor, x.shape, paddings, mode) };
+  },
+};
+
+/** ∂L/∂x of y = mirrorPad(x, paddings, mode), given dy = ∂L/∂y. */
+export function mirrorPadBackward(dy: tf.Tensor, xShape: readonly number[], paddings: ReadonlyArray<readonly [number, number]>, mode: 'reflect' | 'symmetric'): tf.Tensor {
+  return tf.tidy(() => {
+    const offset = mode === 'reflect' ? 1 : 0;
+    let g = dy;
+    paddings.forEach(([before, after], axis) => {
+      if (before > 0 || after > 0) g = foldAxis(g, axis, xShape[axis], before, after, offset);
+    });
+    return g;
+  });
+}
+
+/** Slice of t along `axis`: entries start … start+length−1. */
+function sliceAxis(t: tf.Tensor, axis: number, start: number, length: number): tf.Tensor {
+  const begin = t.shape.map((_, d) => (d === axis ? start : 0));
+  const size = t.shape.map((s, d) => (d === axis ? length : s));
+  return tf.slice(t, begin, size);
+}
+
+/** Folds the mirrored border entries of one axis back onto the entries they copy. */
+function foldAxis(g: tf.Tensor, axis: number, n: number, before: number, after: number, o: number): tf.Tensor {
+  const top = before > 0 ? tf.reverse(sliceAxis(g, axis, 0, before), axis) : null;
+  const bottom = after > 0 ? tf.reverse(sliceAxis(g, axis, before + n, after), axis) : null;
+  const disjoint = o + before <= n - o - after;
+  if (!disjoint) {
+    // borders overlap (padding close to n): add each into place with zero padding
+    let sum = sliceAxis(g, axis, before, n);
+    const pad = (t: tf.Tensor, lead: number) => tf.pad(t, g.shape.map((_, d) => (d === axis ? [lead, n - lead - t.shape[axis]] : [0, 0])) as Array<[number, number]>);
+    if (top) sum = tf.add(sum, pad(top, o));
+    if (bottom) sum = tf.add(sum, pad(bottom, n - o - after));
+    return sum;
+  }
+  // x index ranges: [0, o) | [o, o+b) += top | [o+b, n−o−a) | [n−o−a, n−o) += bottom | [n−o, n)
+  const pieces: tf.Tensor[] = [];
+  const take = (xStart: number, length: number) => { if (length > 0) pieces.push(sliceAxis(g, axis, before + xStart, length)); };
+  take(0, o);
+  if (top) pieces.push(tf.add(sliceAxis(g, axis, before + o, before), top));
+  take(o + before, n - o - after - (o + before));
+  if (bottom) pieces.push(tf.add(sliceAxis(g, axis, before + n - o - after, after), bottom));
+  take(n - o, o);
+  return pieces.length === 1 ? pieces[0] : tf.concat(pieces, axis);
+}

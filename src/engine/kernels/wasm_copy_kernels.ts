@@ -1,0 +1,134 @@
+/**
+ * Faster JavaScript implementations of tfjs-backend-wasm's three JavaScript-side copy kernels —
+ * Slice, SplitV and Concat — registered over the package's own for the wasm backend.
+ *
+ * The package's Slice calls `backend.readSync(x)`, which copies the WHOLE input out of the wasm heap
+ * on every call (so slicing a row off a 256×256×32 map costs a full 8 MB copy), then copies one
+ * `subarray` per innermost run (one per pixel for a channel slice); SplitV runs that Slice once per
+ * output, and Concat also allocates a `subarray` per run. These versions read the heap in place and
+ * copy maximal contiguous runs, with a plain loop for short ones. Same results, bit for bit
+ * (tests compare them with the cpu backend).
+ */
+import { tf } from '../tf.js';
+
+type TypedArray = Float32Array | Int32Array | Uint8Array;
+
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(t: tf.TensorInfo): TypedArray;
+}
+
+interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}
+
+/** Copies the box begin…begin+size of `src` (shape `shape`, row-major) into `dst`, densely. */
+export function copyBox(src: TypedArray, shape: readonly number[], begin: readonly number[], size: readonly number[], dst: TypedArray): void {
+  const rank = shape.length;
+  // merge the trailing axes that are taken whole, and the first partial one, into one run
+  let run = 1, axis = rank - 1;
+  while (axis >= 0 && size[axis] === shape[axis]) run *= shape[axis--];
+  if (axis < 0) { copyRun(src, 0, dst, 0, run); return; }
+  run *= size[axis];
+  const strides = new Array<number>(rank).fill(1);
+  for (let d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
+  const outer = axis; // axes 0 … axis−1 are iterated
+  const index = new Array<number>(outer).fill(0);
+  let base = 0;
+  for (let d = 0; d <= axis; d++) base += begin[d] * strides[d];
+  let dstOffset = 0;
+  const count = size.slice(0, outer).reduce((a, b) => a * b, 1);
+  for (let k = 0; k < count; k++) {
+    let offset = base;
+    for (let d = 0; d < outer; d++) offset += index[d] * strides[d];
+    copyRun(src, offset, dst, dstOffset, run);
+    dstOffset += run;
+    for (let d = outer - 1; d >= 0; d--) {
+      if (++index[d] < size[d]) break;
+      index[d] = 0;
+    }
+  }
+}
+
+function copyRun(src: TypedArray, from: number, dst: TypedArray, to: number, length: number): void {
+  if (length >= 64) {
+    dst.set(src.subarray(from, from + length), to);
+  } else {
+    for (let i = 0; i < length; i++) dst[to + i] = src[from + i];
+  }
+}
+
+function sliceKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
+  const x = args.inputs.x as tf.TensorInfo;
+  if (x.dtype === 'string') return fallback(args as never) as tf.TensorInfo;
+  const backend = args.backend as WasmBackendLike;
+  const attrs = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
+  const [begin, size] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, attrs.begin, attrs.size);
+  return sliceInfo(backend, x, begin, size);
+}
+
+function sliceInfo(backend: WasmBackendLike, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
+  const out = backend.makeOutput(size, x.dtype);
+  if (size.some((s) => s === 0)) return out;
+  // views taken after makeOutput: an allocation may grow (and move) the heap
+  copyBox(backend.typedArrayFromHeap(x), x.shape, begin, size, backend.typedArrayFromHeap(out));
+  return out;
+}
+
+function splitVKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo[] {
+  const x = args.inputs.x as tf.TensorInfo;
+  if (x.dtype === 'string') return fallback(args as never) as tf.TensorInfo[];
+  const backend = args.backend as WasmBackendLike;
+  const attrs = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number | number[] };
+  const axis = tf.util.parseAxisParam(attrs.axis, x.shape)[0];
+  const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, attrs.numOrSizeSplits, axis);
+  const begin = new Array<number>(x.shape.length).fill(0);
+  return sizes.map((s) => {
+    const size = x.shape.slice();
+    size[axis] = s;
+    const piece = sliceInfo(backend, x, begin.slice(), size);
+    begin[axis] += s;
+    return piece;
+  });
+}
+
+function concatKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
+  const inputs = (args.inputs as unknown as tf.TensorInfo[]).filter((t) => t.shape.every((d) => d > 0));
+  const all = args.inputs as unknown as tf.TensorInfo[];
+  if (all.length === 0 || all[0].dtype === 'string' || inputs.length === 0) return fallback(args as never) as tf.TensorInfo;
+  const backend = args.backend as WasmBackendLike;
+  const axis = tf.util.parseAxisParam((args.attrs as unknown as { axis: number }).axis, all[0].shape)[0];
+  const outShape = tf.backend_util.computeOutShape(all.map((t) => t.shape), axis);
+  const out = backend.makeOutput(outShape, all[0].dtype);
+  const outer = outShape.slice(0, axis).reduce((a, b) => a * b, 1);
+  const inner = inputs.map((t) => t.shape.slice(axis).reduce((a, b) => a * b, 1));
+  const total = inner.reduce((a, b) => a + b, 0);
+  const dst = backend.typedArrayFromHeap(out);
+  let offset = 0;
+  inputs.forEach((t, i) => {
+    const src = backend.typedArrayFromHeap(t);
+    const n = inner[i];
+    for (let b = 0; b < outer; b++) copyRun(src, b * n, dst, b * total + offset, n);
+    offset += n;
+  });
+  return out;
+}
+
+let installed = false;
+
+/** Replaces the wasm backend's Slice, SplitV and Concat kernels (idempotent; after the backend is imported). */
+export function installWasmCopyKernels(): void {
+  if (installed) return;
+  const replacements: Array<[string, (args: KernelArgs, fallback: tf.KernelFunc) => tf.TensorInfo | tf.TensorInfo[]]> = [
+    [tf.Slice, sliceKernel], [tf.SplitV, splitVKernel], [tf.Concat, concatKernel],
+  ];
+  for (const [name, impl] of replacements) {
+    const original = tf.getKernel(name, 'wasm');
+    if (!original) continue;
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ ...original, kernelFunc: ((args: KernelArgs) => impl(args, original.kernelFunc)) as unknown as tf.KernelFunc });
+  }
+  installed = true;
+}

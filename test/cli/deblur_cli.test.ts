@@ -1,0 +1,58 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, readFileSync, existsSync, copyFileSync, readdirSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { encodePng } from '../../src/image/codec.js';
+import { runCli, isOneLineError } from './run_cli.js';
+import { sharedData } from '../helpers.js';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'sdi-cli-'));
+const small = path.join(dir, 'small.png');
+writeFileSync(small, encodePng({ width: 24, height: 24, channels: 1, data: Float32Array.from({ length: 576 }, (_, i) => ((i * 37) % 97) / 97) }));
+
+const badCases: Array<[string, string[], RegExp]> = [
+  ['missing file', ['deblur', path.join(dir, 'nope.png'), '-o', path.join(dir, 'o1.png')], /cannot read .*no such file/],
+  ['not an image', ['deblur', path.join(dir, 'text.png'), '-o', path.join(dir, 'o2.png')], /not a PNG or JPEG/],
+  ['kernel as large as the image', ['deblur', small, '-o', path.join(dir, 'o3.png'), '--kernel-size', '24'], /kernel size 24×24 must be smaller/],
+  ['unknown option', ['deblur', small, '-o', path.join(dir, 'o4.png'), '--frobnicate'], /Unknown option '--frobnicate'/],
+  ['non-numeric option', ['deblur', small, '-o', path.join(dir, 'o5.png'), '--steps', 'many'], /--steps must be a number/],
+  ['negative kernel size', ['deblur', small, '-o', path.join(dir, 'o6.png'), '--kernel-size=-3'], /--kernel-size must be ≥ 1/],
+  ['zero kernel size', ['deblur', small, '-o', path.join(dir, 'o6.png'), '--kernel-size', '0'], /--kernel-size must be ≥ 1/],
+  ['option without its value', ['deblur', small, '-o', path.join(dir, 'o6.png'), '--kernel-size', '-3'], /needs a value/],
+  ['unknown preset', ['deblur', small, '-o', path.join(dir, 'o7.png'), '--preset', 'turbo'], /--preset must be one of/],
+  ['missing output', ['deblur', small], /missing -o/],
+  ['output over the input', ['deblur', small, '-o', small, '--steps', '1', '--iters', '1', '--kernel-size', '3', '--preset', 'fast'], /refusing to overwrite the input/],
+  ['unknown command', ['deblurr'], /unknown command/],
+];
+
+test('bad input: one-line error, non-zero exit, no output written, input untouched', () => {
+  writeFileSync(path.join(dir, 'text.png'), 'hello, I am not a PNG');
+  const before = readFileSync(small);
+  for (const [name, args, pattern] of badCases) {
+    const r = runCli(args);
+    assert.notEqual(r.status, 0, `${name}: exit status`);
+    assert.ok(isOneLineError(r.stderr), `${name}: stderr should be one line, got ${JSON.stringify(r.stderr)}`);
+    assert.match(r.stderr, pattern, name);
+  }
+  assert.deepEqual(readFileSync(small), before);
+  assert.deepEqual(readdirSync(dir).sort(), ['small.png', 'text.png']);
+});
+
+test('sdi deblur runs end to end on a tiny image and writes image, kernel and report', () => {
+  const input = path.join(dir, 'levin-crop.png');
+  copyFileSync(sharedData('levin/blurred/im1_kernel1_img.png'), input);
+  const out = path.join(dir, 'out.png'), ktxt = path.join(dir, 'k.txt'), report = path.join(dir, 'run.json');
+  const r = runCli(['deblur', input, '-o', out, '--kernel-out', ktxt, '--report', report, '--preset', 'fast', '--steps', '2', '--iters', '2', '--kernel-size', '7', '--max-size', '48', '--seed', '5']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(out));
+  const k = readFileSync(ktxt, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  assert.equal(k.length, 7);
+  assert.ok(Math.abs(k.flat().reduce((a, b) => a + b, 0) - 1) < 1e-5);
+  const rep = JSON.parse(readFileSync(report, 'utf8'));
+  assert.equal(rep.seed, 5);
+  assert.equal(rep.solver.steps, 2);
+  assert.equal(rep.working.cropped, true);
+  assert.ok(rep.warnings.some((w: string) => /larger than the working size/.test(w)));
+  assert.ok(Array.isArray(rep.lossHistory) && rep.lossHistory.length === 4);
+});

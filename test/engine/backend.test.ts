@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { tf } from '../../src/engine/tf.js';
+import { initBackend } from '../../src/engine/backend.js';
+import { wantedWasmThreads } from '../../src/engine/wasm_threads.js';
+import { conv2dGradConfig } from '../../src/engine/gradients/conv2d_gradient.js';
+import { SdiError } from '../../src/errors.js';
+import { projectRoot } from '../helpers.js';
+import { Rng } from '../../src/rng.js';
+
+test('initBackend registers the project gradients and starts wasm with the threads it reports', async () => {
+  const info = await initBackend('wasm');
+  assert.equal(tf.getGradient('Conv2D'), conv2dGradConfig);
+  assert.equal(info.name, 'wasm');
+  assert.equal(tf.getBackend(), 'wasm');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  assert.equal(info.threads, wasm.getThreadsCount());
+  if (!/threads unavailable|failed to start/.test(info.reason)) assert.equal(info.threads, await wantedWasmThreads());
+  assert.equal(await initBackend('wasm'), info, 'idempotent');
+  const cpu = await initBackend('cpu');
+  assert.deepEqual([cpu.name, tf.getBackend()], ['cpu', 'cpu']);
+});
+
+test('a process that trained on the threaded wasm backend exits by itself', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdi-threads-'));
+  const module = (rel: string) => JSON.stringify(pathToFileURL(path.join(projectRoot, rel)).href);
+  const script = [
+    `import { tf } from ${module('src/engine/tf.js')};`,
+    `import { initBackend } from ${module('src/engine/backend.js')};`,
+    "const info = await initBackend('wasm');",
+    'const x = tf.randomNormal([1, 16, 16, 4]), w = tf.variable(tf.randomNormal([3, 3, 4, 4]));',
+    "tf.train.adam(0.01).minimize(() => tf.sum(tf.square(tf.conv2d(x, w, 1, 'same'))));",
+    'console.log(info.threads);',
+  ].join('\n');
+  const file = path.join(dir, 'train.mts');
+  fs.writeFileSync(file, script);
+  try {
+    // the pthread workers inherit the parent's flags (--import tsx), as in any tsx-run program
+    const result = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: projectRoot, timeout: 60_000, encoding: 'utf8' });
+    assert.equal(result.signal, null, 'killed by the timeout: the pthread workers kept the process alive');
+    assert.equal(result.status, 0, result.stderr.slice(-2000));
+    assert.ok(Number(result.stdout.trim()) >= 1);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('webgpu either starts or fails with a one-line SdiError saying why', async () => {
+  try {
+    const info = await initBackend('webgpu');
+    assert.equal(info.name, 'webgpu');
+  } catch (e) {
+    assert.ok(e instanceof SdiError, String(e));
+    assert.match(e.message, /^webgpu backend is not available: \S/);
+    assert.ok(!e.message.includes('\n'));
+  }
+  await initBackend('wasm');
+});
+
+test('the replaced wasm Slice, SplitV and Concat kernels give exactly the cpu backend\'s results', async () => {
+  await initBackend('cpu');
+  await initBackend('wasm');
+  const rng = new Rng(9);
+  const values = rng.normalArray(2 * 5 * 6 * 7);
+  const ints = Int32Array.from(values, (v) => Math.round(10 * v));
+  const shape: [number, number, number, number] = [2, 5, 6, 7];
+  const programs: Array<(x: tf.Tensor4D, i: tf.Tensor4D) => tf.Tensor[]> = [
+    (x) => [tf.slice(x, [0, 1, 2, 3], [2, 3, 4, 4]), tf.slice(x, [1, 0, 0, 0], [1, 5, 6, 7]), tf.slice(x, [0, 2, 0, 0], [2, 1, 6, 7])],
+    (x) => [tf.slice(x, [0, 0, 0, 6], [2, 5, 6, 1]), tf.slice(x, [0, 0, 0, 0], [2, 5, 6, 0])],
+    (x, i) => [tf.slice(i, [0, 1, 1, 1], [1, 2, 2, 2]), ...tf.split(i, [3, 4], 3)],
+    (x) => tf.split(x, [2, 1, 4], 3).concat(tf.split(x, [1, 4], 1)),
+    (x, i) => [tf.concat([x, tf.square(x)], 3), tf.concat([x, x, x], 1), tf.concat([i, i], 3), tf.concat([tf.slice(x, [0, 0, 0, 0], [2, 5, 6, 0]), x], 3)],
+  ];
+  for (const [k, program] of programs.entries()) {
+    const run = (backend: string) => {
+      tf.setBackend(backend);
+      return tf.tidy(() => program(tf.tensor4d(values, shape), tf.tensor4d(ints, shape, 'int32')).map((t) => ({ shape: t.shape, dtype: t.dtype, data: Array.from(t.dataSync()) })));
+    };
+    assert.deepEqual(run('wasm'), run('cpu'), `program ${k}`);
+  }
+});

@@ -1,0 +1,91 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf } from '../../src/engine/tf.js';
+import { initBackend } from '../../src/engine/backend.js';
+import { batchNormTrain } from '../../src/engine/ops/batch_norm.js';
+import { blockedCorrelation } from '../../src/engine/ops/blocked_correlation.js';
+import { leakyRelu } from '../../src/engine/ops/leaky_relu.js';
+import { withOriginalGradients } from '../../src/engine/gradients/reference_gradients.js';
+import { Rng } from '../../src/rng.js';
+
+// one wasm thread: these tests check values, and each pthread worker would reload tsx
+before(async () => {
+  process.env.SDI_WASM_THREADS ??= '1';
+  await initBackend('cpu'); await initBackend('wasm'); });
+
+/** The composition the op replaces (tf.moments, sub, mul, rsqrt, add), differentiated by tfjs. */
+function composed(x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  return tf.add(tf.mul(tf.sub(x, mean), tf.mul(gamma, tf.rsqrt(tf.add(variance, 1e-5)))), beta);
+}
+
+function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) { diff = Math.max(diff, Math.abs(a[i] - b[i])); scale = Math.max(scale, Math.abs(b[i])); }
+  return diff / scale;
+}
+
+test('batchNormTrain and its gradients equal the composed batch norm on cpu', () => {
+  for (const shape of [[1, 9, 7, 5], [2, 6, 6, 3], [1, 32, 32, 16]] as Array<[number, number, number, number]>) {
+    const rng = new Rng(11);
+    const xv = rng.normalArray(shape.reduce((a, b) => a * b, 1)).map((v) => 2 + 3 * v);
+    const c = shape[3];
+    const gv = rng.normalArray(c), bv = rng.normalArray(c);
+    const rv = rng.normalArray(xv.length);
+    const run = (backend: string, f: (x: tf.Tensor4D, g: tf.Tensor, b: tf.Tensor) => tf.Tensor) => {
+      tf.setBackend(backend);
+      return tf.tidy(() => {
+        const x = tf.tensor4d(xv, shape), g = tf.tensor1d(gv), b = tf.tensor1d(bv), r = tf.tensor4d(rv, shape);
+        const y = f(x, g, b);
+        const grads = tf.grads((xx: tf.Tensor, gg: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(f(xx as tf.Tensor4D, gg, bb), r)))([x, g, b]);
+        return [y, ...grads].map((t) => t.dataSync());
+      });
+    };
+    const ref = run('cpu', composed);
+    const got = run('wasm', (x, g, b) => batchNormTrain(x, g as tf.Tensor1D, b as tf.Tensor1D));
+    ['y', 'dx', 'dγ', 'dβ'].forEach((name, k) => {
+      const e = relativeError(got[k], ref[k]);
+      assert.ok(e < 2e-4, `${name} ${shape}: ${e}`);
+    });
+  }
+});
+
+/** Values and gradients of Σ f(inputs)·r on `backend`. */
+function valueAndGradients(backend: string, inputs: Array<[Float32Array | number[], number[]]>, r: Float32Array | number[], f: (...xs: tf.Tensor[]) => tf.Tensor, original = false): Float32Array[] {
+  tf.setBackend(backend);
+  return tf.tidy(() => {
+    const xs = inputs.map(([v, s]) => tf.tensor(v, s));
+    const y = f(...xs);
+    const rt = tf.tensor(r, y.shape);
+    const run = () => tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(f(...a), rt)))(xs);
+    const grads = original ? withOriginalGradients(['Conv2D'], run) : run();
+    return [y, ...grads].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+test('blockedCorrelation equals conv2d \'valid\' (tfjs on cpu) in value and both gradients', () => {
+  const cases: Array<[number, number, number, number, number]> = [[40, 38, 31, 31, 4], [37, 41, 9, 7, 4], [20, 23, 5, 6, 2], [50, 50, 31, 31, 8]];
+  for (const [h, w, kh, kw, block] of cases) {
+    const rng = new Rng(h + kh);
+    const xv = rng.normalArray(h * w), fv = rng.normalArray(kh * kw), rv = rng.normalArray((h - kh + 1) * (w - kw + 1));
+    const ref = valueAndGradients('cpu', [[xv, [1, h, w, 1]], [fv, [kh, kw, 1, 1]]], rv,
+      (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid'), true);
+    const got = valueAndGradients('wasm', [[xv, [1, h, w, 1]], [fv, [kh, kw]]], rv,
+      (x, f) => blockedCorrelation(x as tf.Tensor4D, f as tf.Tensor2D, block));
+    ['y', 'dx', 'df'].forEach((name, k) => {
+      const e = relativeError(got[k], ref[k]);
+      assert.ok(e < 1e-4, `${name} ${h}×${w} ⋆ ${kh}×${kw} block ${block}: ${e}`);
+    });
+  }
+});
+
+test('leakyRelu equals tf.leakyRelu in value and gradient', () => {
+  const rng = new Rng(5);
+  const xv = rng.normalArray(2 * 7 * 5 * 3), rv = rng.normalArray(xv.length);
+  xv[0] = 0;
+  for (const alpha of [0.2, 0.01]) {
+    const ref = valueAndGradients('cpu', [[xv, [2, 7, 5, 3]]], rv, (x) => tf.leakyRelu(x, alpha));
+    const got = valueAndGradients('wasm', [[xv, [2, 7, 5, 3]]], rv, (x) => leakyRelu(x, alpha));
+    ref.forEach((r, k) => assert.ok(relativeError(got[k], r) < 1e-6, `alpha ${alpha} output ${k}`));
+  }
+});
