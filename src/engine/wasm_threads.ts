@@ -17,8 +17,13 @@
  *    threads per core), i.e. 1 thread on a 2-core machine, whatever `setThreadsCount` asks for.
  *    → `os.cpus()` reports twice the requested thread count while the module initialises.
  *
- * The workers are `unref`'d by Emscripten, so they do not keep the process alive. Browsers are not
- * touched: there tfjs picks the threaded binary itself when the page is cross-origin isolated.
+ * 4. The pthread workers would inherit the process's loader flags (e.g. `--import tsx`) and reload
+ *    them: `worker_threads.Worker` is wrapped during start-up to give them an empty `execArgv`.
+ * 5. Emscripten keeps a worker `ref`'d while its pthread runs, and XNNPACK's pool threads run for
+ *    the life of the module, so the process would never exit: {@link unrefWasmThreadWorkers}.
+ *
+ * Browsers are not touched: there tfjs picks the threaded binary itself when the page is
+ * cross-origin isolated.
  */
 import { tf } from './tf.js';
 
@@ -73,6 +78,15 @@ export async function prepareNodeWasmThreads(threads: number, setThreadsCount: (
   fs.writeFileSync(workerFile, workerScript);
   process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
 
+  // the pthread workers run a plain CommonJS file: do not let them inherit loader flags (tsx) and
+  // reload them, which costs seconds of start-up for the eight pre-created workers
+  const workerThreads = require('node:worker_threads') as typeof import('node:worker_threads');
+  const OriginalWorker = workerThreads.Worker;
+  class PlainWorker extends OriginalWorker {
+    constructor(file: string | URL, options?: import('node:worker_threads').WorkerOptions) {
+      super(file, { execArgv: [], ...options });
+    }
+  }
   const originalCreateObjectURL = URL.createObjectURL;
   const originalCpus = os.cpus;
   URL.createObjectURL = (obj: Blob | MediaSource) =>
@@ -81,6 +95,7 @@ export async function prepareNodeWasmThreads(threads: number, setThreadsCount: (
     const cpus = originalCpus();
     return Array.from({ length: 2 * threads }, (_, i) => cpus[i % cpus.length]);
   };
+  workerThreads.Worker = PlainWorker;
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   setThreadsCount(threads);
   return {
@@ -88,6 +103,7 @@ export async function prepareNodeWasmThreads(threads: number, setThreadsCount: (
     restore: () => {
       URL.createObjectURL = originalCreateObjectURL;
       os.cpus = originalCpus;
+      workerThreads.Worker = OriginalWorker;
     },
   };
 }

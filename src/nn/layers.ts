@@ -4,6 +4,8 @@
  */
 import { tf } from '../engine/tf.js';
 import type { ParameterSet } from './init.js';
+import { batchNormTrain } from '../engine/ops/batch_norm.js';
+import { leakyRelu } from '../engine/ops/leaky_relu.js';
 
 /**
  * 2-D convolution with reflection padding (as nn.ReflectionPad2d + nn.Conv2d):
@@ -40,9 +42,7 @@ export class BatchNorm {
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(variance, this.eps)));
-    return tf.add(tf.mul(tf.sub(x, mean), scale), this.beta) as tf.Tensor4D;
+    return batchNormTrain(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.eps);
   }
 }
 
@@ -56,6 +56,6 @@ export class ConvBnAct {
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    return tf.leakyRelu(this.bn.apply(this.conv.apply(x)), 0.2);
+    return leakyRelu(this.bn.apply(this.conv.apply(x)), 0.2);
   }
 }

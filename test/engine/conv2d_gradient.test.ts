@@ -59,10 +59,12 @@ function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 const tolerance = 1e-4;
 
-// one wasm thread: these tests check values, and each pthread worker would reload tsx
+// one wasm thread: these tests check values (threading is tested in backend.test.ts)
 before(async () => {
   process.env.SDI_WASM_THREADS ??= '1';
-  await initBackend('cpu'); await initBackend('wasm'); });
+  await initBackend('cpu');
+  await initBackend('wasm');
+});
 
 test('the registered Conv2D gradient on wasm equals tfjs\'s own gradient on cpu', () => {
   for (const [i, c] of cases.entries()) {

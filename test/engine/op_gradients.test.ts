@@ -69,10 +69,12 @@ const cases: OpCase[] = [
   { name: 'add and mul with broadcast', shapes: [[2, 3, 4], [4], [3, 1]], f: (x, b, c) => tf.mul(tf.add(x, b), c) },
 ];
 
-// one wasm thread: these tests check values, and each pthread worker would reload tsx
+// one wasm thread: these tests check values (threading is tested in backend.test.ts)
 before(async () => {
   process.env.SDI_WASM_THREADS ??= '1';
-  await initBackend('cpu'); await initBackend('wasm'); });
+  await initBackend('cpu');
+  await initBackend('wasm');
+});
 
 test('op gradients on wasm (with the project\'s gradients) equal tfjs\'s own on cpu', () => {
   for (const [i, c] of cases.entries()) {

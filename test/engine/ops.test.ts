@@ -8,10 +8,12 @@ import { leakyRelu } from '../../src/engine/ops/leaky_relu.js';
 import { withOriginalGradients } from '../../src/engine/gradients/reference_gradients.js';
 import { Rng } from '../../src/rng.js';
 
-// one wasm thread: these tests check values, and each pthread worker would reload tsx
+// one wasm thread: these tests check values (threading is tested in backend.test.ts)
 before(async () => {
   process.env.SDI_WASM_THREADS ??= '1';
-  await initBackend('cpu'); await initBackend('wasm'); });
+  await initBackend('cpu');
+  await initBackend('wasm');
+});
 
 /** The composition the op replaces (tf.moments, sub, mul, rsqrt, add), differentiated by tfjs. */
 function composed(x: tf.Tensor4D, gamma: tf.Tensor, beta: tf.Tensor): tf.Tensor {
