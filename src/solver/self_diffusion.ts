@@ -18,6 +18,7 @@ import { Rng } from '../rng.js';
 import { KernelGenerator } from '../nn/kernel_generator.js';
 import { SkipUNet } from '../nn/unet.js';
 import { blurValid } from './differentiable_blur.js';
+import { FlatAdam, type FlatAdamState } from './flat_adam.js';
 import { kernelPriorValue } from './kernel_prior.js';
 import { linearNoiseSchedule } from './schedule.js';
 import type { SolverOptions } from './options.js';
@@ -50,7 +51,7 @@ export interface SolverProgress {
  * state and the histories. Arrays are in the networks' parameter order.
  */
 export interface SolverCheckpoint {
-  format: 'deblursdi-checkpoint/1';
+  format: 'deblursdi-checkpoint/2';
   /** JSON of the options that shape the run (resume refuses a checkpoint made with other ones). */
   optionsKey: string;
   imageSize: [number, number];
@@ -62,8 +63,8 @@ export interface SolverCheckpoint {
   kernel: Float32Array;
   imageParams: Float32Array[];
   kernelParams: Float32Array[];
-  adamImage: { iterations: number; moments: Float32Array[] };
-  adamKernel: { iterations: number; moments: Float32Array[] };
+  adamImage: FlatAdamState;
+  adamKernel: FlatAdamState;
   lossHistory: number[];
   outerLoss: number[];
   outerMs: number[];
@@ -133,10 +134,8 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   const kgen = new KernelGenerator({ kernelHeight: kh, kernelWidth: kw, hiddenUnits: opts.kernelHiddenUnits, hiddenLayers: opts.kernelHiddenLayers }, rng.fork());
   const noise = rng.fork();
   const schedule = linearNoiseSchedule(T, opts.betaStart, opts.betaEnd);
-  let lrImage = opts.lrImage, lrKernel = opts.lrKernel;
-  let optImage = tf.train.adam(opts.lrImage);
-  let optKernel = tf.train.adam(opts.lrKernel);
-  const imageVarNames = new Set(unet.variables.map((v) => v.name));
+  const optImage = new FlatAdam(unet.variables, opts.lrImage);
+  const optKernel = new FlatAdam(kgen.variables, opts.lrKernel);
   const allVars = [...unet.variables, ...kgen.variables];
 
   const y = tf.tensor4d(blurred.data, [1, H, W, 1]);
@@ -196,10 +195,8 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
             break outer;
           }
           const { value, grads } = tf.variableGrads(f, allVars);
-          const gImage: Array<{ name: string; tensor: tf.Tensor }> = [], gKernel: Array<{ name: string; tensor: tf.Tensor }> = [];
-          for (const [name, tensor] of Object.entries(grads)) (imageVarNames.has(name) ? gImage : gKernel).push({ name, tensor });
-          optImage.applyGradients(gImage);
-          optKernel.applyGradients(gKernel);
+          optImage.step(unet.variables.map((v) => grads[v.name]));
+          optKernel.step(kgen.variables.map((v) => grads[v.name]));
           done++;
           if (s % opts.lossEvery === 0 || s === S) {
             lastLoss = value.dataSync()[0];
@@ -231,9 +228,9 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
           break outer;
         }
         restarts++;
-        lrImage /= 2;
-        lrKernel /= 2;
-        events.push({ outerDone: T - t, kind: diverged, action: 'restarted-lr-halved', detail: `${detail}; learning rates now ${lrImage.toExponential(2)} / ${lrKernel.toExponential(2)}` });
+        optImage.learningRate /= 2;
+        optKernel.learningRate /= 2;
+        events.push({ outerDone: T - t, kind: diverged, action: 'restarted-lr-halved', detail: `${detail}; learning rates now ${optImage.learningRate.toExponential(2)} / ${optKernel.learningRate.toExponential(2)}` });
         await restore(startState);
         done = startState.stepsDone;
         lossHistory.length = done;
@@ -268,14 +265,8 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   /** The state after `outerDone` outer steps (see {@link SolverCheckpoint}). */
   async function snapshot(outerDone: number): Promise<SolverCheckpoint> {
     const read = (v: tf.Tensor) => Float32Array.from(v.dataSync() as Float32Array);
-    const adamState = async (opt: tf.AdamOptimizer) => {
-      const weights = await opt.getWeights();
-      const iterations = weights[0].tensor.dataSync()[0];
-      weights[0].tensor.dispose();
-      return { iterations, moments: weights.slice(1).map((w) => read(w.tensor)) };
-    };
     return {
-      format: 'deblursdi-checkpoint/1',
+      format: 'deblursdi-checkpoint/2',
       optionsKey: solverOptionsKey(opts),
       imageSize: [H, W],
       outerDone,
@@ -286,8 +277,8 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       kernel: read(kernelNow),
       imageParams: unet.variables.map(read),
       kernelParams: kgen.variables.map(read),
-      adamImage: await adamState(optImage),
-      adamKernel: await adamState(optKernel),
+      adamImage: optImage.getState(),
+      adamKernel: optKernel.getState(),
       lossHistory: lossHistory.slice(),
       outerLoss: outerLoss.slice(),
       outerMs: outerMs.slice(),
@@ -296,7 +287,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
 
   /** Loads a checkpoint's state into the freshly built networks, optimisers and variables. */
   async function restore(c: SolverCheckpoint): Promise<void> {
-    if (c.format !== 'deblursdi-checkpoint/1') throw new SdiError('checkpoint: unknown format');
+    if (c.format !== 'deblursdi-checkpoint/2') throw new SdiError('checkpoint: unknown format');
     if (c.optionsKey !== solverOptionsKey(opts)) throw new SdiError('checkpoint was made with other options (preset, steps, seed, kernel size…); rerun with the same ones or start afresh');
     if (c.imageSize[0] !== H || c.imageSize[1] !== W) throw new SdiError('checkpoint was made for an image of another size');
     const assign = (vars: tf.Variable[], values: Float32Array[]) => {
@@ -305,20 +296,12 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
     };
     assign(unet.variables, c.imageParams);
     assign(kgen.variables, c.kernelParams);
-    const setAdam = async (opt: tf.AdamOptimizer, vars: tf.Variable[], state: SolverCheckpoint['adamImage']) => {
-      if (state.moments.length === 0) return;
-      if (state.moments.length !== 2 * vars.length) throw new SdiError('checkpoint optimiser state does not match the network');
-      const tensors = [tf.scalar(state.iterations), ...state.moments.map((m, i) => tf.tensor(m, vars[i % vars.length].shape))];
-      await opt.setWeights(tensors.map((tensor, i) => ({ name: i === 0 ? 'iter' : `${vars[(i - 1) % vars.length].name}/${i <= vars.length ? 'm' : 'v'}`, tensor })));
-      tf.dispose(tensors);
-    };
-    // fresh optimisers (setWeights would not free the old moment variables)
-    optImage.dispose();
-    optKernel.dispose();
-    optImage = tf.train.adam(lrImage);
-    optKernel = tf.train.adam(lrKernel);
-    await setAdam(optImage, unet.variables, c.adamImage);
-    await setAdam(optKernel, kgen.variables, c.adamKernel);
+    try {
+      optImage.setState(c.adamImage);
+      optKernel.setState(c.adamKernel);
+    } catch {
+      throw new SdiError('checkpoint optimiser state does not match the network');
+    }
     x.dispose(); z.dispose(); kernelNow.dispose();
     x = tf.tensor4d(c.x, [1, Hp, Wp, 1]);
     z = tf.tensor2d(c.z, [1, kh * kw]);

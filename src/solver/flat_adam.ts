@@ -1,0 +1,71 @@
+/**
+ * Adam (Kingma & Ba 2015) over a whole parameter group held as one flat vector, so a step costs a
+ * fixed handful of tensor ops instead of ~10 per variable (tfjs's AdamOptimizer): with the ~150
+ * variables of the U-Net that is ~1000 fewer op dispatches per training step.
+ *
+ *   g = concat(vec(∂L/∂w_i)),  m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,
+ *   w ← w − η · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)
+ *
+ * (the same update as torch.optim.Adam and tf.train.adam).
+ */
+import { tf } from '../engine/tf.js';
+
+export interface FlatAdamState {
+  /** Steps taken t. */
+  iterations: number;
+  /** First and second moments [m, v], each of the group's total size. */
+  moments: Float32Array[];
+}
+
+export class FlatAdam {
+  private readonly m: tf.Variable;
+  private readonly v: tf.Variable;
+  private readonly sizes: number[];
+  private t = 0;
+
+  constructor(private readonly variables: tf.Variable[], public learningRate: number, private readonly beta1 = 0.9, private readonly beta2 = 0.999, private readonly epsilon = 1e-8) {
+    this.sizes = variables.map((v) => v.size);
+    const total = this.sizes.reduce((a, b) => a + b, 0);
+    this.m = tf.tidy(() => tf.variable(tf.zeros([total]), false));
+    this.v = tf.tidy(() => tf.variable(tf.zeros([total]), false));
+  }
+
+  /** One update with `grads[i]` = ∂L/∂variables[i]. */
+  step(grads: tf.Tensor[]): void {
+    if (grads.length !== this.variables.length) throw new RangeError('FlatAdam.step: one gradient per variable');
+    this.t++;
+    const { beta1: b1, beta2: b2, epsilon } = this;
+    const stepSize = this.learningRate / (1 - b1 ** this.t);
+    const vScale = 1 / (1 - b2 ** this.t);
+    tf.tidy(() => {
+      const g = tf.concat(grads.map((x) => tf.reshape(x, [-1])));
+      const m = tf.add(tf.mul(this.m, b1), tf.mul(g, 1 - b1));
+      const v = tf.add(tf.mul(this.v, b2), tf.mul(tf.square(g), 1 - b2));
+      this.m.assign(m);
+      this.v.assign(v);
+      const update = tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.mul(v, vScale)), epsilon));
+      const parts = tf.split(update, this.sizes);
+      this.variables.forEach((w, i) => w.assign(tf.sub(w, tf.reshape(parts[i], w.shape))));
+    });
+  }
+
+  getState(): FlatAdamState {
+    return { iterations: this.t, moments: [Float32Array.from(this.m.dataSync() as Float32Array), Float32Array.from(this.v.dataSync() as Float32Array)] };
+  }
+
+  setState(state: FlatAdamState): void {
+    if (state.moments.length !== 2 || state.moments[0].length !== this.m.size || state.moments[1].length !== this.v.size) {
+      throw new RangeError('FlatAdam.setState: state does not match the parameter group');
+    }
+    this.t = state.iterations;
+    tf.tidy(() => {
+      this.m.assign(tf.tensor1d(state.moments[0]));
+      this.v.assign(tf.tensor1d(state.moments[1]));
+    });
+  }
+
+  dispose(): void {
+    this.m.dispose();
+    this.v.dispose();
+  }
+}
