@@ -110,6 +110,9 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
   const kernelSize = resolveKernelSize(options.kernelSize);
   const seed = options.seed ?? 0;
   ensure(Number.isFinite(seed), 'seed must be a finite number');
+  const { width: iw, height: ih, channels: ic } = input;
+  ensure(Number.isInteger(iw) && Number.isInteger(ih) && iw >= 1 && ih >= 1 && [1, 2, 3, 4].includes(ic) && input.data?.length === iw * ih * ic,
+    `not a valid image: ${iw}×${ih} with ${ic} channels needs ${iw * ih * ic} samples, got ${input.data?.length}`);
   ensure(isFiniteImage(input), 'the image contains NaN or infinite values');
   const maxSide = options.maxWorkingSize ?? presets[preset].maxWorkingSize;
   ensure(Number.isInteger(maxSide) && maxSide >= 8, `working size must be an integer ≥ 8, got ${maxSide}`);

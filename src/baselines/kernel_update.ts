@@ -19,6 +19,7 @@ import { createKernel, type Kernel } from '../physics/kernel.js';
 import { boundedGradients } from './finite_differences.js';
 import { RealFft2d } from './real_fft2d.js';
 
+/** Options of {@link kernelLeastSquares}. */
 export interface KernelUpdateOptions {
   /** γ: Tikhonov weight on ‖k‖² (default 2, Pan et al.). */
   weight?: number;
@@ -28,6 +29,7 @@ export interface KernelUpdateOptions {
   initial?: Kernel;
 }
 
+/** Defaults of the kernel step: γ = 2 (Pan et al.), 20 CG iterations. */
 export const KERNEL_UPDATE_DEFAULTS = { weight: 2, cgIterations: 20 };
 
 /** Precomputed latent gradients [∂h x, ∂v x] (e.g. after salient-edge selection, edge_selection.ts). */
@@ -160,6 +162,7 @@ export function kernelLeastSquares(latent: ArrayLike<number> | GradientPair, blu
   return k;
 }
 
+/** Options of {@link projectKernel}. */
 export interface KernelProjectionOptions {
   /** Taps below this fraction of the largest are set to 0 (default 0.05: Pan et al.'s max/20). */
   pruneRatio?: number;
@@ -167,6 +170,7 @@ export interface KernelProjectionOptions {
   minComponentMass?: number;
 }
 
+/** Defaults of the projection: prune below max/20 (Pan et al.), drop fragments under 10 % of the mass. */
 export const KERNEL_PROJECTION_DEFAULTS = { pruneRatio: 0.05, minComponentMass: 0.1 };
 
 /** Labels the 8-connected components of the non-zero taps; returns the label per tap (0 = empty) and the count. */

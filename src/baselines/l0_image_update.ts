@@ -29,6 +29,7 @@ import { RealFft2d } from './real_fft2d.js';
 /** The prior added to the L0 gradient prior. */
 export type LatentPrior = 'none' | 'intensity' | 'dark-channel' | 'fft-relu';
 
+/** Options of {@link l0ImageUpdate}. */
 export interface L0ImageUpdateOptions {
   /** μ: weight of ‖∇x‖₀ (> 0). */
   gradientWeight: number;
@@ -44,6 +45,7 @@ export interface L0ImageUpdateOptions {
   betaMax?: number;
 }
 
+/** Defaults of the image step: no extra prior, dark-channel patch 35, κ = 2, βmax = 1e5 (Pan et al.). */
 export const L0_UPDATE_DEFAULTS = { prior: 'none' as LatentPrior, priorWeight: 0, patchSize: 35, kappa: 2, betaMax: 1e5 };
 
 /** u for the intensity prior λ‖x‖₀: x where x² ≥ λ/α, else 0 (Pan et al. 2014). */

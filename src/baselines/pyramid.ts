@@ -10,6 +10,7 @@
  */
 import { createKernel, normalizeKernel, type Kernel } from '../physics/kernel.js';
 
+/** One level of the coarse-to-fine pyramid. */
 export interface PyramidLevel {
   /** Downscale factor r^s ∈ (0, 1] of this level. */
   readonly scale: number;
@@ -21,6 +22,7 @@ export interface PyramidLevel {
   readonly kernelHeight: number;
 }
 
+/** Ratio 1/√2 between levels, coarsest kernel ≈ 5 taps (Cho & Lee; Pan et al.). */
 export const PYRAMID_DEFAULTS = { ratio: Math.SQRT1_2, minKernelSize: 5 };
 
 function oddCeil(v: number): number {
@@ -83,6 +85,40 @@ export function upsampleKernel(kernel: Kernel, factor: number, kw: number, kh: n
       sum += Math.max(0, value);
     }
   }
+  if (!(sum > 0)) {
+    out.data[cyOut * kw + cxOut] = 1;
+    return out;
+  }
+  return normalizeKernel(out);
+}
+
+/**
+ * A kernel shrunk by `scale` ∈ (0, 1] onto a kw×kh window, centres aligned, mass preserved: each
+ * input tap at offset d from the centre is deposited bilinearly at c_out + d·scale (the adjoint of
+ * bilinear sampling), so thin paths stay connected instead of being point-sampled away. Σ = 1 after.
+ */
+export function downsampleKernel(kernel: Kernel, scale: number, kw: number, kh: number): Kernel {
+  const { width: iw, height: ih, data } = kernel;
+  const cxIn = Math.floor(iw / 2), cyIn = Math.floor(ih / 2), cxOut = Math.floor(kw / 2), cyOut = Math.floor(kh / 2);
+  const acc = new Float64Array(kw * kh);
+  const deposit = (r: number, c: number, w: number) => {
+    if (r >= 0 && r < kh && c >= 0 && c < kw) acc[r * kw + c] += w;
+  };
+  for (let r = 0; r < ih; r++) {
+    for (let c = 0; c < iw; c++) {
+      const v = data[r * iw + c];
+      if (!(v > 0)) continue;
+      const y = cyOut + (r - cyIn) * scale, x = cxOut + (c - cxIn) * scale;
+      const y0 = Math.floor(y), x0 = Math.floor(x), fy = y - y0, fx = x - x0;
+      deposit(y0, x0, v * (1 - fy) * (1 - fx));
+      deposit(y0, x0 + 1, v * (1 - fy) * fx);
+      deposit(y0 + 1, x0, v * fy * (1 - fx));
+      deposit(y0 + 1, x0 + 1, v * fy * fx);
+    }
+  }
+  const out = createKernel(kw, kh, acc);
+  let sum = 0;
+  for (const v of out.data) sum += v;
   if (!(sum > 0)) {
     out.data[cyOut * kw + cxOut] = 1;
     return out;

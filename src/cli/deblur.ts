@@ -13,8 +13,10 @@ import { fileDigest, loadCheckpoint, saveCheckpoint } from '../io/checkpoint_fil
 import type { SolverCheckpoint } from '../solver/self_diffusion.js';
 import { choiceOption, numberOption, parseOptions } from './options.js';
 import { formatDuration, ProgressPrinter } from './progress.js';
+import { getMethod, methodNames, type Method, type MethodContext } from '../methods/registry.js';
+import type { Image } from '../image/image.js';
 
-const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S] [--mode k-diff|standard|selfdeblur] [--seed N] [--backend wasm|cpu|webgpu] [--restore auto|network|nonblind] [--max-size N] [--scale S] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
+const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--restore auto|network|nonblind] [--max-size N] [--scale S] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
 
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, {
@@ -25,6 +27,7 @@ export async function run(argv: string[]): Promise<void> {
     steps: { type: 'string' },
     iters: { type: 'string' },
     mode: { type: 'string' },
+    method: { type: 'string' },
     seed: { type: 'string' },
     backend: { type: 'string' },
     restore: { type: 'string' },
@@ -62,6 +65,8 @@ export async function run(argv: string[]): Promise<void> {
   protectInput(input);
   for (const file of [output, values['kernel-out'], values.report]) if (file) assertNotInput(file);
   if (values.resume && !values.checkpoint) throw new SdiError('--resume needs --checkpoint <dir> (the folder of the interrupted run)');
+  const method = values.method === undefined || values.method === 'sdi' ? null : blindMethod(values.method);
+  if (method && (values.checkpoint || values.mode)) throw new SdiError(`--checkpoint and --mode apply to --method sdi only, not ${method.name}`);
 
   const image = await readImageFile(input);
   const solver: Partial<SolverOptions> = {};
@@ -70,6 +75,10 @@ export async function run(argv: string[]): Promise<void> {
   if (mode !== undefined) solver.mode = mode;
 
   const progress = new ProgressPrinter(process.stderr, Boolean(values.quiet));
+  if (method) {
+    const ctx: MethodContext = { kernelSize: [kernelSize, kernelSize], seed, preset, backend, solver, restore, scale, maxWorkingSize: maxSize, hooks: { onProgress: (p) => progress.update(p) } };
+    return runMethod(method, image, ctx, { input, output, kernelOut: values['kernel-out'], report: values.report, argv }, progress);
+  }
   const checkpointDir = values.checkpoint;
   const digest = checkpointDir ? await fileDigest(input) : '';
   let resume: SolverCheckpoint | undefined;
@@ -100,4 +109,23 @@ export async function run(argv: string[]): Promise<void> {
   if (values.report) await writeJsonFile(values.report, { ...result.report, inputFile: input, outputFile: output, command: ['sdi', 'deblur', ...argv] });
   progress.message(`${result.report.status === 'aborted' ? 'stopped early' : 'done'} in ${formatDuration(result.report.timings.totalMs)} (${result.report.backend.name}, seed ${seed}): wrote ${output}`);
   if (result.report.status === 'aborted') process.exitCode = 130;
+}
+
+/** A registered blind method (`--method`), or a one-line error listing them. */
+function blindMethod(name: string): Method {
+  const blind = methodNames().filter((n) => getMethod(n).blind);
+  if (!blind.includes(name)) throw new SdiError(`--method must be one of ${blind.join(', ')}; got '${name}'`);
+  return getMethod(name);
+}
+
+/** `--method` other than sdi: run the registered method (methods/registry.ts) and write its outputs. */
+async function runMethod(method: Method, image: Image, ctx: MethodContext, files: { input: string; output: string; kernelOut?: string; report?: string; argv: string[] }, progress: ProgressPrinter): Promise<void> {
+  const t0 = performance.now();
+  const result = await method.run(image, ctx);
+  const totalMs = performance.now() - t0;
+  progress.finish();
+  await writeImageFile(files.output, result.image);
+  if (files.kernelOut && result.kernel) await writeKernelFile(files.kernelOut, result.kernel);
+  if (files.report) await writeJsonFile(files.report, { method: method.name, ...result.report, kernelSize: ctx.kernelSize, seed: ctx.seed, totalMs, inputFile: files.input, outputFile: files.output, command: ['sdi', 'deblur', ...files.argv] });
+  progress.message(`done in ${formatDuration(totalMs)} (${method.name}, seed ${ctx.seed}): wrote ${files.output}`);
 }

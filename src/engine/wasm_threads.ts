@@ -41,14 +41,16 @@ export function isNode(): boolean {
 }
 
 /**
- * Threads to use for wasm: `SDI_WASM_THREADS` if set (1 disables threading), else the number of
- * logical CPUs, at most 8 (the binary pre-creates 8 workers).
+ * Threads to use for wasm: `SDI_WASM_THREADS` if set (at most 8, the workers the binary pre-creates),
+ * else 1. Measured on the 2-core machine (2026-11-26): a DeblurSDI training step issues ~2000 small
+ * ops, and the thread pool's per-op synchronisation made whole steps slower with 2 threads than with
+ * 1 (128² / 32 ch: 1.1 s vs 0.65 s; 192²: 1.6 s vs 1.05 s; a tiny net: 232 ms vs 32 ms), even though
+ * single large convs gained (26 → 34 GFLOP/s). So threading is opt-in until ops are fused further.
  */
 export async function wantedWasmThreads(): Promise<number> {
   const fromEnv = Number(process.env.SDI_WASM_THREADS);
   if (Number.isInteger(fromEnv) && fromEnv >= 1) return Math.min(fromEnv, 8);
-  const os = await import('node:os');
-  return Math.max(1, Math.min(os.cpus().length, 8));
+  return 1;
 }
 
 /**

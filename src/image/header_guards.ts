@@ -61,7 +61,7 @@ export function readPngHeader(bytes: Uint8Array, source = 'input'): PngHeader {
 
 /** Bytes of the filtered scanlines of a w×h (sub-)image: h · (1 + ⌈w·c·d/8⌉), 0 for an empty one. */
 function scanlineBytes(w: number, h: number, header: PngHeader): number {
-  if (w === 0 || h === 0) return 0;
+  if (w <= 0 || h <= 0) return 0;
   return h * (1 + Math.ceil((w * SAMPLES_PER_PIXEL[header.colorType] * header.bitDepth) / 8));
 }
 

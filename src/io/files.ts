@@ -106,6 +106,7 @@ function describeFsError(e: unknown): string {
     case 'EACCES': case 'EPERM': return 'permission denied';
     case 'EISDIR': return 'is a folder, not a file';
     case 'ENOSPC': return 'no space left on the disk';
+    case 'ENOTDIR': case 'EEXIST': return 'a file is in the way of a folder on that path';
     default: return (err?.message ?? String(e)).split('\n')[0];
   }
 }

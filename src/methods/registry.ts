@@ -11,6 +11,7 @@ import type { Image } from '../image/image.js';
 import type { Kernel } from '../physics/kernel.js';
 import type { PresetName } from '../solver/presets.js';
 import type { SolverOptions } from '../solver/options.js';
+import { baselineMethods } from '../baselines/methods.js';
 
 export interface MethodContext {
   kernelSize: [number, number];
@@ -92,6 +93,8 @@ registerMethod({
     return { image: blurred, kernel: null, report: {} };
   },
 });
+// Classic CPU baselines: map-l0, map-darkchannel, fft-relu, phase-only (src/baselines).
+for (const m of baselineMethods()) registerMethod(m);
 
 /** The method called `name`, or a one-line error listing the known ones. */
 export function getMethod(name: string): Method {

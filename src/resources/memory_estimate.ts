@@ -7,21 +7,31 @@
  *
  * Solver (tensors on the backend, the peak of one training step), on the enlarged support
  * P₀ = (h + k_h − 1)(w + k_w − 1) of the h×w working image, U-Net width d, skip width s, L levels,
- * P_{i+1} = ⌈H_i/2⌉⌈W_i/2⌉ (level i's input has c_i channels: c₀ = 1, then d):
+ * P_{i+1} = ⌈H_i/2⌉⌈W_i/2⌉ (level i's input has c_i channels: c₀ = 1, then d), m_i = P_{i+1}/4:
  *
- *   params   = 4 · 4 · (|θ| + |φ|)                       weights, gradients, Adam m and v
- *   forward  = 4 · Σ_i [ 7s·P_i + c_i·P_i + 7d·P_{i+1}          skip 1×1 CBA, pad + stride-2 CBA
- *                       + 8d·P_{i+1}                            pad + 3×3 CBA
- *                       + NL_i                                  NonLocal block (deepest levels)
- *                       + d·P_i + 7(d+s)·P_i + 7d·P_i + 7d·P_i ] up-sample, concat + BN, 3×3 CBA, 1×1 CBA
- *            + 4 · 8·P₀                                  output conv, sigmoid, blur and loss
- *   NL_i     = 4.5d·P + 3·P·P/4 + d/2·P/2                   θ/φ/g convs and pools, W_z + BN + residual, f = softmax(θφᵀ)
- *   solver   = params + forward · (1 + BACKWARD_FACTOR)
+ *   params   = 4 · 4 · (|θ| + |φ|)                        weights, gradients, Adam m and v
+ *   forward  = 4 · Σ_i [ 6s·P_i                              skip: 1×1 CBA
+ *                       + c_i·P_i + 6d·P_{i+1}               reflection pad + stride-2 3×3 CBA
+ *                       + NL_i                               NonLocal block (deepest levels only)
+ *                       + 7d·P_{i+1}                         pad + 3×3 CBA
+ *                       + (17d + 4s)·P_i ]                   decoder: up-sample d, concat d+s, BN 2(d+s),
+ *            + 4 · 8·P₀                                                pad d+s + 3×3 CBA 6d, 1×1 CBA 6d;
+ *                                                          output conv, sigmoid, blur and loss
+ *   NL_i     = 8.5d·P_{i+1} + d·m_i + 4·P_{i+1}·m_i          θ/φ/g convs and pools, f = softmax(θφᵀ/c),
+ *                                                          f·g, W_z conv + BN + residual
+ *   optimiser = 4 · OPTIMIZER_TEMP_COPIES · max(|θ|, |φ|)  temporaries of one Adam step on the larger group
+ *   solver   = params + max(forward · (1 + BACKWARD_FACTOR), optimiser)
  *
- * where a conv-BN-LeakyReLU block (CBA) keeps 7 tensors of its output size (conv, +bias, the two
- * of tf.moments, x − μ, ·scale, +β, LeakyReLU) plus its reflection-padded input for 3×3 convs. The
- * gradient pass keeps about BACKWARD_FACTOR times the forward activations alive at its peak
- * (measured with tf.profile, see test/reliability/memory_estimate.test.ts).
+ * where a conv → BatchNorm → LeakyReLU block (CBA, nn/layers.ts with the fused ops of engine/ops)
+ * keeps 6 tensors of its output size (conv, +bias, BN's x̂ and output, LeakyReLU's slope and output)
+ * plus its reflection-padded input for 3×3 convs. The gradient pass keeps about BACKWARD_FACTOR
+ * times the forward activations alive at its peak, and the flat Adam step (solver/flat_adam.ts)
+ * briefly holds ≈ OPTIMIZER_TEMP_COPIES full-size temporaries of the group it updates (concatenated
+ * gradient, new moments, the update and its parts) after the activations are freed; it dominates
+ * for small images with a large kernel network (k = 31, 1000 units: 3.9 M parameters, ≈ 250 MB).
+ * Both constants were measured with tf.profile (see
+ * test/reliability/memory_estimate.test.ts, which fails when the networks change enough to need a
+ * new count).
  *
  * Restore (host memory, JavaScript typed arrays): non-blind HQS deconvolution (deconv/hqs.ts) of
  * each channel in turn on an FFT canvas R×C = 2^⌈log₂(H + k)⌉ × 2^⌈log₂(W + k)⌉ holds 28 float64
@@ -70,7 +80,9 @@ export interface MemoryEstimate {
   parameterBytes: number;
   /** Activations kept for back-propagation at the peak of a training step (forward + backward). */
   activationBytes: number;
-  /** parameterBytes + activationBytes: tensor memory of the solver (wasm heap, JS heap or GPU). */
+  /** Temporaries of one optimiser step on the larger parameter group (after the activations are freed). */
+  optimizerBytes: number;
+  /** parameterBytes + max(activationBytes, optimizerBytes): tensor memory of the solver (wasm heap, JS heap or GPU). */
   solverBytes: number;
   /** Host memory of the full-image restore (largest single-channel HQS canvas), 0 for `network`. */
   restoreBytes: number;
@@ -85,13 +97,18 @@ export interface MemoryEstimate {
 /** Bytes of a float32 element. */
 const F32 = 4;
 /** Tensors a conv → BN → LeakyReLU block keeps per output element (see the module comment). */
-const CBA_TENSORS = 7;
+const CBA_TENSORS = 6;
 /**
- * Peak extra memory of the gradient pass, as a multiple of the forward activations. Measured with
- * tf.profile on the wasm and cpu backends for 32–128-channel U-Nets on 24–96 px images
- * (test/reliability/memory_estimate.test.ts keeps the estimate within its tolerance of that).
+ * Peak extra memory of the gradient pass, as a multiple of the forward activations: fitted to
+ * tf.profile's peak on the wasm backend for 8–64-channel U-Nets on 24–96 px images (measured
+ * (peak − params)/forward = 2.24–2.33); test/reliability/memory_estimate.test.ts checks it.
  */
-export const BACKWARD_FACTOR = 2.0;
+export const BACKWARD_FACTOR = 1.3;
+/**
+ * Full-size temporaries of one flat Adam step, in copies of the updated group's parameters:
+ * measured 17 (tf.profile peak of a k = 31 kernel network step, 3.9 M parameters).
+ */
+export const OPTIMIZER_TEMP_COPIES = 17;
 /** HQS restore: 28 float64 planes + a byte mask per canvas pixel (deconv/hqs.ts). */
 export const HQS_BYTES_PER_CANVAS_PIXEL = 225;
 /** Largest WebAssembly heap (32-bit addressing; tfjs-backend-wasm's emscripten heap maximum). */
@@ -146,13 +163,14 @@ export function unetForwardElements(height: number, width: number, u: UNetShape)
     h = Math.ceil(h / 2);
     w = Math.ceil(w / 2);
     const Pn = h * w;
-    total += CBA_TENSORS * s * P + c * P + CBA_TENSORS * d * Pn; // skip, stride-2 conv (padded input)
-    total += (CBA_TENSORS + 1) * d * Pn; // 3×3 conv at the lower resolution
+    total += CBA_TENSORS * s * P; // skip 1×1 CBA
+    total += c * P + CBA_TENSORS * d * Pn; // padded input + stride-2 3×3 CBA
     if (i >= L - nonLocalLevels) {
       const m = Math.max(1, Math.floor(h / 2) * Math.floor(w / 2));
-      total += 4.5 * d * Pn + 3 * Pn * m + (d / 2) * m;
+      total += 8.5 * d * Pn + d * m + 4 * Pn * m;
     }
-    total += d * P + CBA_TENSORS * (d + s) * P + CBA_TENSORS * d * P + CBA_TENSORS * d * P; // decoder at level i
+    total += (CBA_TENSORS + 1) * d * Pn; // padded input + 3×3 CBA at the lower resolution
+    total += (2 * CBA_TENSORS + 5) * d * P + 4 * s * P; // decoder: up-sample, concat, BN, pad + 3×3 CBA, 1×1 CBA
     c = d;
   }
   return total + 8 * height * width;
@@ -173,7 +191,8 @@ export function estimateDeblurMemory(input: MemoryEstimateInput): MemoryEstimate
   const kernelNetActivations = 2 * input.kernelNet.hiddenLayers * input.kernelNet.hiddenUnits + 4 * kh * kw;
   const forward = F32 * (unetForwardElements(Hp, Wp, input.unet) + kernelNetActivations);
   const activationBytes = Math.round(forward * (1 + BACKWARD_FACTOR));
-  const solverBytes = parameterBytes + activationBytes;
+  const optimizerBytes = F32 * OPTIMIZER_TEMP_COPIES * Math.max(parameters.image, parameters.kernel);
+  const solverBytes = parameterBytes + Math.max(activationBytes, optimizerBytes);
   const { width: W, height: H, channels: C } = input.image;
   const restoreBytes = input.restore === 'nonblind' ? restoreBytesPerChannel(H, W, input.kernel) : 0;
   const imageBytes = F32 * (H * W * (2 * C + 3) + input.working.width * input.working.height * 2);
@@ -183,7 +202,7 @@ export function estimateDeblurMemory(input: MemoryEstimateInput): MemoryEstimate
         : solverBytes + restoreBytes + imageBytes;
   const parts: Array<[MemoryEstimate['dominant'], number]> = [['solver', solverBytes], ['restore', restoreBytes], ['images', imageBytes]];
   const dominant = parts.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-  return { parameters, parameterBytes, activationBytes, solverBytes, restoreBytes, imageBytes, peakBytes, dominant };
+  return { parameters, parameterBytes, activationBytes, optimizerBytes, solverBytes, restoreBytes, imageBytes, peakBytes, dominant };
 }
 
 /**
@@ -228,6 +247,7 @@ export const WASM_USABLE_BYTES = Math.floor(WASM_HEAP_LIMIT_BYTES * WASM_USABLE_
  */
 export function assertDeblurFits(check: DeblurFitCheck): MemoryEstimate {
   const limit = check.limitBytes ?? defaultMemoryLimitBytes();
+  if (!(limit > 0 && limit < Infinity)) throw new SdiError(`the memory limit must be a positive number of bytes, got ${check.limitBytes}`);
   const estimate = estimateDeblurMemory(check);
   const fits = (e: MemoryEstimate) => e.peakBytes <= limit && !(check.backend === 'wasm' && e.solverBytes > WASM_USABLE_BYTES);
   if (fits(estimate)) return estimate;

@@ -41,10 +41,10 @@ test('a process that trained on the threaded wasm backend exits by itself', () =
   fs.writeFileSync(file, script);
   try {
     // the pthread workers inherit the parent's flags (--import tsx), as in any tsx-run program
-    const result = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: projectRoot, timeout: 60_000, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: projectRoot, timeout: 60_000, encoding: 'utf8', env: { ...process.env, SDI_WASM_THREADS: '2' } });
     assert.equal(result.signal, null, 'killed by the timeout: the pthread workers kept the process alive');
     assert.equal(result.status, 0, result.stderr.slice(-2000));
-    assert.ok(Number(result.stdout.trim()) >= 1);
+    assert.equal(Number(result.stdout.trim()), 2, 'threaded start (SDI_WASM_THREADS=2)');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -16,6 +16,7 @@ import { isOneLineError, runCli } from '../cli/run_cli.js';
 import { runMain } from './cli_in_process.js';
 import { fixturesDir, patternImage } from './fuzz_cases.js';
 
+process.env.SDI_WASM_THREADS = '1'; // tiny images: threads only add synchronisation
 const dir = mkdtempSync(path.join(os.tmpdir(), 'sdi-bad-input-'));
 const out = path.join(dir, 'out');
 mkdirSync(out);

@@ -8,6 +8,7 @@ import { decodeImage, encodeJpeg, encodePng, MAX_DECODE_MEGAPIXELS } from '../..
 import { toLuminance, type Image } from '../../src/image/image.js';
 import { sharedData } from '../helpers.js';
 import { crc32, fixturesDir, patternImage } from './fuzz_cases.js';
+import { describeFailure } from '../../web/src/failure.js';
 
 const fixture = (name: string) => decodeImage(new Uint8Array(readFileSync(path.join(fixturesDir, name))), name);
 /** The fixtures' common content (test/reliability/fixtures/README.md): 20×16 RGB, 8 bit. */
@@ -100,6 +101,8 @@ test('every fixture variant decodes to the right size, channels and values', () 
   const rgba = fixture('rgba8.png');
   assert.equal(rgba.channels, 4);
   for (let i = 0; i < 320; i++) assert.equal(rgba.data[4 * i + 3], Math.fround(128 / 255));
+  // Adam7-interlaced RGB: exactly the reference.
+  assert.deepEqual(fixture('interlaced.png'), { ...reference });
   // 1-bit gray (packed 8 pixels a byte): a (x + y) mod 2 checkerboard.
   const g1 = fixture('gray1.png');
   assert.equal(g1.channels, 1);
@@ -110,6 +113,10 @@ test('empty, tiny, non-image and every truncation of a PNG and a JPEG give a one
   assert.match(decodeError(new Uint8Array(0)).message, /empty/);
   assert.match(decodeError(Uint8Array.from([0x89])).message, /not a PNG or JPEG/);
   assert.match(decodeError(new TextEncoder().encode('GIF89a not supported')).message, /not a PNG or JPEG/);
+  // The web worker decodes with the same function and shows its message as a bad-input failure.
+  const jpegError = decodeError(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0]));
+  assert.match(jpegError.message, /^case: corrupt or unsupported JPEG \(.+\)$/);
+  assert.deepEqual(describeFailure(jpegError), { kind: 'input', message: jpegError.message });
   const pngBytes = encodePng(patternImage(9, 7, 3));
   const jpgBytes = encodeJpeg(patternImage(9, 7, 3));
   for (const bytes of [pngBytes, jpgBytes]) {

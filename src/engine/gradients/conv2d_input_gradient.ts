@@ -100,9 +100,10 @@ export function polyphaseFilter(w: T4, strideHeight: number, strideWidth: number
   const mh = Math.ceil(kh / strideHeight), mw = Math.ceil(kw / strideWidth);
   const padded = tf.pad(w, [[0, mh * strideHeight - kh], [0, mw * strideWidth - kw], [0, 0], [0, 0]]);
   const split = tf.reshape(padded, [mh, strideHeight, mw, strideWidth, cin, cout]);
-  const reversed = tf.reverse(split, [0, 2]);
-  const ordered = tf.transpose(reversed, [0, 2, 5, 1, 3, 4]);
-  return tf.reshape(ordered, [mh, mw, cout, strideHeight * strideWidth * cin]);
+  const ordered = tf.transpose(split, [0, 2, 5, 1, 3, 4]);
+  // reverse the phase-tap axes m′, n′ on a 3-D view (the webgpu backend reverses at most 4-D tensors)
+  const flat = tf.reshape(ordered, [mh, mw, cout * strideHeight * strideWidth * cin]);
+  return tf.reshape(tf.reverse(flat, [0, 1]), [mh, mw, cout, strideHeight * strideWidth * cin]);
 }
 
 function polyphaseInputGradient(dy: T4, w: T4, g: ConvGeometry): T4 {
