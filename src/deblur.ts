@@ -16,7 +16,7 @@ import { resampleKernel } from './physics/kernel_resample.js';
 import { assertDeblurFits } from './resources/memory_estimate.js';
 import type { Kernel } from './physics/kernel.js';
 import { presets, resolveSolverOptions, type PresetName } from './solver/presets.js';
-import type { SolverOptions } from './solver/options.js';
+import { validateSolverOptions, type SolverOptions } from './solver/options.js';
 import { runSelfDiffusion, type SolverCheckpoint, type SolverEvent, type SolverHooks, type SolverProgress } from './solver/self_diffusion.js';
 
 export type RestoreMode = 'auto' | 'network' | 'nonblind';
@@ -150,6 +150,8 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
 
   const backend = await initBackend(options.backend ?? 'wasm');
   const solver = resolveSolverOptions(preset, { ...options.solver, kernelSize: workingKernel, seed });
+  validateSolverOptions(solver);
+  if (options.restore !== undefined && !['auto', 'network', 'nonblind'].includes(options.restore)) throw new SdiError(`restore must be auto, network or nonblind, got '${options.restore}'`);
   const levels = maxUNetLevels(working.height + workingKernel[0] - 1, working.width + workingKernel[1] - 1);
   if (solver.unet.levels > levels) {
     warnings.push(`working image too small for ${solver.unet.levels} U-Net levels: using ${levels}`);

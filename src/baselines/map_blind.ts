@@ -213,7 +213,7 @@ export function estimateKernelMap(blurred: Image, options: MapBlindOptions): Map
 }
 
 /**
- * The MAP energy of a kernel on a gray image: with x_k the L0 latent for k (l0_image_update.ts,
+ * The MAP energy of a kernel on an image's luminance y: with x_k the L0 latent for k (l0_image_update.ts,
  * gradient weight μ, no other prior),
  *
  *     E(k) = ‖k ∗ x_k − y‖²_Ω + μ·#{p ∈ Ω : |∇x_k(p)|² > 1e-6},
@@ -221,7 +221,8 @@ export function estimateKernelMap(blurred: Image, options: MapBlindOptions): Map
  * Ω the pixels at least one kernel size away from the border. Lower is a better explanation of the
  * image; used to choose between candidate kernels (Phase-Only's k vs its 180° rotation).
  */
-export function mapEnergy(gray: Image, kernel: Kernel, mu: number): number {
+export function mapEnergy(image: Image, kernel: Kernel, mu: number): number {
+  const gray = image.channels === 1 ? image : toLuminance(image);
   const { width: W, height: H } = gray;
   const { width: kw, height: kh } = kernel;
   const pad = padPlane(gray.data, W, H, Math.max(kw, kh));

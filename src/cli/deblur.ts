@@ -6,7 +6,7 @@
 import { deblur, type RestoreMode } from '../deblur.js';
 import type { BackendName } from '../engine/backend.js';
 import { SdiError } from '../errors.js';
-import { assertNotInput, protectInput, readImageFile, writeImageFile, writeJsonFile, writeKernelFile } from '../io/files.js';
+import { assertNotInput, prepareOutputPath, protectInput, readImageFile, writeImageFile, writeJsonFile, writeKernelFile } from '../io/files.js';
 import { presetNames, type PresetName } from '../solver/presets.js';
 import type { DiffusionMode, SolverOptions } from '../solver/options.js';
 import { fileDigest, loadCheckpoint, saveCheckpoint } from '../io/checkpoint_files.js';
@@ -69,6 +69,7 @@ export async function run(argv: string[]): Promise<void> {
   if (method && (values.checkpoint || values.mode)) throw new SdiError(`--checkpoint and --mode apply to --method sdi only, not ${method.name}`);
 
   const image = await readImageFile(input);
+  for (const file of [output, values['kernel-out'], values.report]) if (file) await prepareOutputPath(file);
   const solver: Partial<SolverOptions> = {};
   if (steps !== undefined) solver.steps = steps;
   if (iters !== undefined) solver.iterations = iters;

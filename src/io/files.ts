@@ -53,6 +53,21 @@ export function assertNotInput(file: string): void {
 }
 
 /**
+ * Checks, before a long run, that `file` can be written later: not an input, and its folder exists
+ * or can be created (created now if missing). Throws a one-line SdiError otherwise.
+ */
+export async function prepareOutputPath(file: string): Promise<void> {
+  assertNotInput(file);
+  const dir = path.dirname(path.resolve(file));
+  try {
+    await fs.mkdir(dir, { recursive: true });
+    await fs.access(dir, (await import('node:fs')).constants.W_OK);
+  } catch (e) {
+    throw new SdiError(`cannot write into ${dir}: ${describeFsError(e)}`);
+  }
+}
+
+/**
  * Writes bytes atomically: to `file.tmp-<pid>-<n>` in the same folder, then rename over `file`.
  * A crash mid-write leaves the old file (or none), never a partial one.
  */

@@ -2,6 +2,7 @@
  * Every option of the self-diffusion solver, with its default and meaning. Presets (presets.ts)
  * are partial overrides of these defaults; the resolved options are recorded in each run report.
  */
+import { SdiError } from '../errors.js';
 import type { UNetConfig } from '../nn/unet.js';
 import type { KernelPrior } from './kernel_prior.js';
 
@@ -64,3 +65,30 @@ export const defaultSolverOptions: SolverOptions = {
   seed: 0,
   lossEvery: 1,
 };
+
+/**
+ * Checks resolved options before a run: positive integer counts and sizes, finite positive rates,
+ * known mode and prior. Throws an SdiError naming the first bad option.
+ */
+export function validateSolverOptions(o: SolverOptions): void {
+  const positiveInt = (v: number, name: string) => {
+    if (!(Number.isInteger(v) && v >= 1)) throw new SdiError(`${name} must be a positive integer, got ${v}`);
+  };
+  positiveInt(o.steps, 'steps');
+  positiveInt(o.iterations, 'iterations');
+  positiveInt(o.lossEvery, 'lossEvery');
+  if (!Array.isArray(o.kernelSize) || o.kernelSize.length !== 2) throw new SdiError('kernelSize must be [height, width]');
+  o.kernelSize.forEach((v) => positiveInt(v, 'kernel size'));
+  positiveInt(o.unet.levels, 'unet.levels');
+  positiveInt(o.unet.width, 'unet.width');
+  positiveInt(o.unet.skipWidth, 'unet.skipWidth');
+  if (!(Number.isInteger(o.unet.nonLocalLevels) && o.unet.nonLocalLevels >= 0)) throw new SdiError(`unet.nonLocalLevels must be an integer ≥ 0, got ${o.unet.nonLocalLevels}`);
+  positiveInt(o.kernelHiddenUnits, 'kernelHiddenUnits');
+  if (!(Number.isInteger(o.kernelHiddenLayers) && o.kernelHiddenLayers >= 0)) throw new SdiError(`kernelHiddenLayers must be an integer ≥ 0, got ${o.kernelHiddenLayers}`);
+  for (const [name, v] of [['lrImage', o.lrImage], ['lrKernel', o.lrKernel], ['betaStart', o.betaStart], ['betaEnd', o.betaEnd]] as const) {
+    if (!(v > 0)) throw new SdiError(`${name} must be positive, got ${v}`);
+  }
+  if (!(o.kernelNoise >= 0 && Number.isFinite(o.kernelNoise))) throw new SdiError(`kernelNoise must be ≥ 0, got ${o.kernelNoise}`);
+  if (!['k-diff', 'standard', 'selfdeblur'].includes(o.mode)) throw new SdiError(`mode must be k-diff, standard or selfdeblur, got '${o.mode}'`);
+  if (!['none', 'lp', 'l2-neg'].includes(o.prior.kind)) throw new SdiError(`prior must be none, lp or l2-neg, got '${o.prior.kind}'`);
+}
