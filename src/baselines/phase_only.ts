@@ -19,7 +19,8 @@
  *   2. a = (|P| − mean|P|)·w on the observed region, w a separable Hann window (no border cross);
  *   3. A(d) = Σ_j a[j]·a[j + d] for lags |d| < k (zero-padded FFT);
  *   4. the zero-lag spike (the self-correlation of |P(x)|) is replaced by the largest of its four
- *      neighbours, the background (median of the window's outer ring) subtracted, negatives cut,
+ *      neighbours, the background (a quantile of the window's outer ring, default the median)
+ *      subtracted, negatives cut,
  *      and A scaled to Σ_d A(d) = 1 (= (Σk)²).
  */
 import { SdiError } from '../errors.js';
@@ -46,6 +47,8 @@ export interface PhaseOnlyOptions extends PhaseRetrievalOptions {
    * coarsest-level start; 'full': `refineIterations` alternations at full resolution from it.
    */
   refinement?: 'full' | 'pyramid';
+  /** Quantile of the autocorrelation window's outer ring taken as its background (default 0.5: the median). */
+  backgroundQuantile?: number;
   /** Options of the refinement's alternation (map_blind.ts; prior 'l0' by default). */
   refine?: Omit<MapBlindOptions, 'kernelSize' | 'initialKernel' | 'iterationsPerScale'>;
 }
@@ -54,7 +57,7 @@ export interface PhaseOnlyOptions extends PhaseRetrievalOptions {
 const ORIENTATION_ENERGY_WEIGHT = 1e-3;
 
 /** Defaults of Phase-Only: seed 0, coarse-to-fine refinement. */
-export const PHASE_ONLY_DEFAULTS = { seed: 0, refineIterations: 10, refinement: 'pyramid' as 'full' | 'pyramid' };
+export const PHASE_ONLY_DEFAULTS = { seed: 0, refineIterations: 10, refinement: 'pyramid' as 'full' | 'pyramid', backgroundQuantile: 0.5 };
 
 /** |P(y)| = |F⁻¹(Y/|Y|)| of a gray width×height plane (mean removed, periodic extension by `margin`), on the plane's own pixels. */
 export function phaseOnlyImage(plane: ArrayLike<number>, width: number, height: number, margin: number): Float64Array {
@@ -89,7 +92,7 @@ const hann = (t: number, n: number) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (t + 
  * The kernel-autocorrelation estimate of the module comment (steps 1–4) for a kw×kh kernel, on
  * lags (2kh−1)×(2kw−1), row-major, zero lag at the centre.
  */
-export function phaseOnlyAutocorrelation(gray: Image, kw: number, kh: number): Float64Array {
+export function phaseOnlyAutocorrelation(gray: Image, kw: number, kh: number, backgroundQuantile = PHASE_ONLY_DEFAULTS.backgroundQuantile): Float64Array {
   const { width: W, height: H } = gray;
   const abs = phaseOnlyImage(gray.data, W, H, Math.max(kw, kh));
   let mean = 0;
@@ -112,18 +115,18 @@ export function phaseOnlyAutocorrelation(gray: Image, kw: number, kh: number): F
   for (let dy = -(kh - 1); dy <= kh - 1; dy++) {
     for (let dx = -(kw - 1); dx <= kw - 1; dx++) A[(dy + kh - 1) * lw + dx + kw - 1] = auto[((dy + rows) % rows) * cols + ((dx + cols) % cols)];
   }
-  return cleanAutocorrelation(A, lw, lh);
+  return cleanAutocorrelation(A, lw, lh, backgroundQuantile);
 }
 
 /** Step 4 of the module comment: spike at zero lag, background, negatives, scale. */
-function cleanAutocorrelation(A: Float64Array, lw: number, lh: number): Float64Array {
+function cleanAutocorrelation(A: Float64Array, lw: number, lh: number, quantile: number): Float64Array {
   const c0 = ((lh - 1) / 2) * lw + (lw - 1) / 2;
   const neighbours = [c0 - 1, c0 + 1, c0 - lw, c0 + lw].filter((i) => i >= 0 && i < A.length && i !== c0);
   if (neighbours.length) A[c0] = Math.max(...neighbours.map((i) => A[i]));
   const ring: number[] = [];
   for (let r = 0; r < lh; r++) for (let c = 0; c < lw; c++) if (r === 0 || c === 0 || r === lh - 1 || c === lw - 1) ring.push(A[r * lw + c]);
   ring.sort((p, q) => p - q);
-  const base = ring[Math.floor(ring.length / 2)];
+  const base = ring[Math.min(ring.length - 1, Math.floor(quantile * ring.length))];
   let sum = 0;
   for (let i = 0; i < A.length; i++) {
     A[i] = Math.max(0, A[i] - base);
@@ -156,7 +159,7 @@ export function estimateKernelPhaseOnly(blurred: Image, options: PhaseOnlyOption
   if (!Number.isInteger(refineIterations) || refineIterations < 0) throw new SdiError('Phase-Only refineIterations must be an integer ≥ 0');
   const gray = toLuminance(blurred);
   const rng = new Rng(options.seed ?? PHASE_ONLY_DEFAULTS.seed);
-  const A = phaseOnlyAutocorrelation(gray, kw, kh);
+  const A = phaseOnlyAutocorrelation(gray, kw, kh, options.backgroundQuantile);
   const { kernel: retrieved, error } = kernelFromAutocorrelation(A, kw, kh, rng, options);
   const rotatedRetrieval = rotateKernel180(retrieved);
   const rotated = mapEnergy(gray, rotatedRetrieval, ORIENTATION_ENERGY_WEIGHT) < mapEnergy(gray, retrieved, ORIENTATION_ENERGY_WEIGHT);
