@@ -1,7 +1,7 @@
 /**
  * Quality harness: `npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N]
  * [--images id,id] [--seed N] [--steps T] [--iters S] [--scale s] [--restore auto|network|nonblind]
- * [--tag name] [--trace] [--backend wasm|cpu]`.
+ * [--tag name] [--trace] [--backend wasm|cpu] [--warm-start l0|dark-channel|fft-relu] [--max-size N]`.
  *
  * Deblurs each image of a benchmark set (bench/sets/<set>/manifest.json, made by `npm run sets`),
  * scores it with the Levin protocol (src/metrics) against the ground truth, scores the kernel
@@ -21,7 +21,7 @@ import { getMethod } from '../src/methods/registry.js';
 import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
 import { presetNames, type PresetName } from '../src/solver/presets.js';
 import type { SolverOptions } from '../src/solver/options.js';
-import type { RestoreMode } from '../src/deblur.js';
+import type { DeblurOptions, RestoreMode } from '../src/deblur.js';
 import { appendJsonLine, machineDescription, projectRoot, readJsonLines, readManifest } from './common.js';
 import { deconvolveHqs } from '../src/deconv/index.js';
 
@@ -47,7 +47,7 @@ export interface QualityRecord {
   date: string;
   kernelSize: [number, number];
   options: Record<string, unknown>;
-  trace?: Array<{ outer: number; psnr: number; loss: number }>;
+  trace?: Array<{ outer: number; psnr: number; loss: number; kernelNcc: number }>;
   status?: string;
 }
 
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<void> {
     set: { type: 'string' }, method: { type: 'string' }, preset: { type: 'string' }, limit: { type: 'string' },
     images: { type: 'string' }, seed: { type: 'string' }, steps: { type: 'string' }, iters: { type: 'string' },
     scale: { type: 'string' }, restore: { type: 'string' }, tag: { type: 'string' }, trace: { type: 'boolean' },
-    backend: { type: 'string' }, width: { type: 'string' },
+    backend: { type: 'string' }, width: { type: 'string' }, 'warm-start': { type: 'string' }, 'max-size': { type: 'string' },
   }, 'bench:quality');
   if (!values.set || !values.method) throw new SdiError('usage: npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N] [--images ids] [--tag t] [--trace]');
   const method = getMethod(values.method);
@@ -78,8 +78,10 @@ async function main(argv: string[]): Promise<void> {
   if (steps) solver.steps = steps;
   if (iters) solver.iterations = iters;
   if (width) solver.unet = { ...(await import('../src/solver/presets.js')).resolveSolverOptions(preset).unet, width };
+  const warmStart = choiceOption<NonNullable<DeblurOptions['warmStart']>>(values['warm-start'], 'warm-start', ['none', 'l0', 'dark-channel', 'fft-relu']);
+  const maxWorkingSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });
   const run = [method.name, method.usesSolver ? preset : null, values.tag].filter(Boolean).join('-');
-  const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, tag: values.tag ?? null };
+  const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, warmStart: warmStart ?? null, maxWorkingSize: maxWorkingSize ?? null, tag: values.tag ?? null };
 
   const manifest = await readManifest(values.set);
   let items = manifest.items;
@@ -106,11 +108,11 @@ async function main(argv: string[]): Promise<void> {
     const trace: QualityRecord['trace'] = [];
     const t0 = performance.now();
     const result = await method.run(blurred, {
-      kernelSize: estimateKernelSize(item.kernelSize), seed, preset, backend, solver, restore, scale, trueKernel,
+      kernelSize: estimateKernelSize(item.kernelSize), seed, preset, backend, solver, restore, scale, trueKernel, warmStart, maxWorkingSize,
       hooks: values.trace ? {
         previews: true,
         onProgress: (p) => {
-          if (p.preview) trace.push({ outer: p.outerDone, psnr: scoreLevin(p.preview.image, gtLuma).psnr, loss: p.loss });
+          if (p.preview) trace.push({ outer: p.outerDone, psnr: scoreLevin(p.preview.image, gtLuma).psnr, loss: p.loss, kernelNcc: kernelNcc(p.preview.kernel, trueKernel) });
         },
       } : undefined,
     });

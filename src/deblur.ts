@@ -17,6 +17,7 @@ import { assertDeblurFits } from './resources/memory_estimate.js';
 import type { Kernel } from './physics/kernel.js';
 import { presets, resolveSolverOptions, type PresetName } from './solver/presets.js';
 import { validateSolverOptions, type SolverOptions } from './solver/options.js';
+import type { MapPrior } from './baselines/map_blind.js';
 import { runSelfDiffusion, type SolverCheckpoint, type SolverEvent, type SolverHooks, type SolverProgress } from './solver/self_diffusion.js';
 
 export type RestoreMode = 'auto' | 'network' | 'nonblind';
@@ -48,6 +49,12 @@ export interface DeblurOptions {
    * work), then resampled to k × k; the image is then restored by non-blind deconvolution.
    */
   scale?: number;
+  /**
+   * Warm start (default none: the paper's random start): estimate the kernel first with the MAP
+   * baseline of this prior (baselines/map_blind.ts, seconds on the CPU) on the working image, and
+   * start the kernel network at that estimate (SolverOptions.kernelInit).
+   */
+  warmStart?: 'none' | MapPrior;
   /** Memory budget in bytes; a run estimated to need more is refused with advice (default: resources/memory_estimate.ts). */
   memoryLimitBytes?: number;
 }
@@ -78,6 +85,8 @@ export interface RunReport {
   /** Divergence restarts and trivial-solution warnings seen during the run. */
   events: SolverEvent[];
   parameterCounts: { image: number; kernel: number };
+  /** The warm start used (null: none) and the time its MAP estimate took. */
+  warmStart: { prior: MapPrior; ms: number } | null;
   timings: { totalMs: number; solverMs: number; restoreMs: number; meanStepMs: number; outerMs: number[] };
   lossHistory: number[];
   outerLoss: number[];
@@ -161,6 +170,17 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
   assertDeblurFits({ image: input, area: options.region ?? input, working, workingKernel, kernel: kernelSize, maxSide, scale, unet: solver.unet, backend: backend.name,
     kernelNet: { hiddenUnits: solver.kernelHiddenUnits, hiddenLayers: solver.kernelHiddenLayers }, restore, limitBytes: options.memoryLimitBytes });
 
+  const warmStartPrior = options.warmStart ?? 'none';
+  ensure(['none', 'l0', 'dark-channel', 'fft-relu'].includes(warmStartPrior), `warm start must be none, l0, dark-channel or fft-relu, got '${warmStartPrior}'`);
+  let warmStart: RunReport['warmStart'] = null;
+  if (warmStartPrior !== 'none') { // deterministic, so a resumed run recomputes the same start
+    const tWarm = performance.now();
+    const { estimateKernelMap } = await import('./baselines/map_blind.js');
+    const estimate = estimateKernelMap(working, { prior: warmStartPrior, kernelSize: workingKernel });
+    solver.kernelInit = Array.from(estimate.kernel.data);
+    validateSolverOptions(solver);
+    warmStart = { prior: warmStartPrior, ms: performance.now() - tWarm };
+  }
   const solverHooks: SolverHooks = { onProgress: hooks.onProgress, previews: hooks.previews, signal: hooks.signal, onCheckpoint: hooks.onCheckpoint, resume: hooks.resume };
   const tSolve = performance.now();
   const result = await runSelfDiffusion(working, solver, solverHooks);
@@ -190,6 +210,7 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     status: result.status,
     events: result.events,
     parameterCounts: result.parameterCounts,
+    warmStart,
     timings: { totalMs: performance.now() - started, solverMs, restoreMs, meanStepMs: result.stepsDone ? solverMs / result.stepsDone : 0, outerMs: result.outerMs },
     lossHistory: result.lossHistory,
     outerLoss: result.outerLoss,

@@ -3,7 +3,7 @@
  * Writes the restored image, optionally the kernel (.txt exact / .png for viewing) and a JSON report.
  * Ctrl-C stops the run at the next step and still writes the estimate reached so far.
  */
-import { deblur, type RestoreMode } from '../deblur.js';
+import { deblur, type DeblurOptions, type RestoreMode } from '../deblur.js';
 import type { BackendName } from '../engine/backend.js';
 import { SdiError } from '../errors.js';
 import { assertNotInput, prepareOutputPath, protectInput, readImageFile, writeImageFile, writeJsonFile, writeKernelFile } from '../io/files.js';
@@ -16,7 +16,7 @@ import { formatDuration, ProgressPrinter } from './progress.js';
 import { getMethod, methodNames, type Method, type MethodContext } from '../methods/registry.js';
 import type { Image } from '../image/image.js';
 
-const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--restore auto|network|nonblind] [--max-size N] [--scale S] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
+const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--restore auto|network|nonblind] [--max-size N] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
 
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, {
@@ -33,6 +33,7 @@ export async function run(argv: string[]): Promise<void> {
     restore: { type: 'string' },
     'max-size': { type: 'string' },
     scale: { type: 'string' },
+    'warm-start': { type: 'string' },
     report: { type: 'string' },
     checkpoint: { type: 'string' },
     resume: { type: 'boolean' },
@@ -57,6 +58,7 @@ export async function run(argv: string[]): Promise<void> {
   const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
   const maxSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });
   const scale = numberOption(values.scale, 'scale', { min: 0.05, max: 1 });
+  const warmStart = choiceOption<NonNullable<DeblurOptions['warmStart']>>(values['warm-start'], 'warm-start', ['none', 'l0', 'dark-channel', 'fft-relu']);
   for (const [flag, file] of [['-o', output], ['--kernel-out', values['kernel-out']], ['--report', values.report]] as const) {
     if (file && !/\.(png|jpe?g|txt|json)$/i.test(file)) throw new SdiError(`${flag} ${file}: unsupported extension`);
   }
@@ -66,7 +68,7 @@ export async function run(argv: string[]): Promise<void> {
   for (const file of [output, values['kernel-out'], values.report]) if (file) assertNotInput(file);
   if (values.resume && !values.checkpoint) throw new SdiError('--resume needs --checkpoint <dir> (the folder of the interrupted run)');
   const method = values.method === undefined || values.method === 'sdi' ? null : blindMethod(values.method);
-  if (method && (values.checkpoint || values.mode)) throw new SdiError(`--checkpoint and --mode apply to --method sdi only, not ${method.name}`);
+  if (method && (values.checkpoint || values.mode || values['warm-start'])) throw new SdiError(`--checkpoint, --mode and --warm-start apply to --method sdi only, not ${method.name}`);
 
   const image = await readImageFile(input);
   for (const file of [output, values['kernel-out'], values.report]) if (file) await prepareOutputPath(file);
@@ -87,29 +89,43 @@ export async function run(argv: string[]): Promise<void> {
     const loaded = await loadCheckpoint(checkpointDir);
     if (loaded.meta.inputDigest !== digest) throw new SdiError(`cannot resume: the checkpoint in ${checkpointDir} was made for another input file`);
     resume = loaded.checkpoint;
-    progress.message(`resuming from ${checkpointDir} after outer step ${resume.outerDone}`);
   }
+  // Said once the solver has accepted the checkpoint (it refuses one made with other options), so a refusal stays one line.
+  let resumeNote = resume ? `resuming from ${checkpointDir} after outer step ${resume.outerDone}` : '';
+  const sayResumed = () => {
+    if (resumeNote) progress.message(resumeNote);
+    resumeNote = '';
+  };
   const onCheckpoint = checkpointDir ? (c: SolverCheckpoint) => saveCheckpoint(checkpointDir, c, { inputDigest: digest, input }) : undefined;
   const controller = new AbortController();
-  const onSigint = () => {
+  /** The signal that stopped the run (exit status 128 + its number: 130 for SIGINT, 143 for SIGTERM). */
+  let stoppedBy = 'SIGINT' as NodeJS.Signals;
+  const onSignal = (signal: NodeJS.Signals) => {
+    stoppedBy = signal;
     progress.finish();
-    progress.message('interrupted: finishing the current step and writing the estimate so far (Ctrl-C again to quit at once)');
+    progress.message(`interrupted (${signal}): finishing the current step and writing the estimate so far (Ctrl-C again to quit at once)`);
     controller.abort();
     process.once('SIGINT', () => process.exit(130));
   };
-  process.once('SIGINT', onSigint);
+  // SIGTERM (kill, a closing terminal, a job scheduler) is treated like Ctrl-C: keep what was learnt.
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let result;
   try {
-    result = await deblur(image, { preset, kernelSize, seed, backend, solver, maxWorkingSize: maxSize, restore, scale }, { onProgress: (p) => progress.update(p), signal: controller.signal, onCheckpoint, resume });
+    result = await deblur(image, { preset, kernelSize, seed, backend, solver, maxWorkingSize: maxSize, restore, scale, warmStart }, { onProgress: (p) => { sayResumed(); progress.update(p); }, signal: controller.signal, onCheckpoint, resume });
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
   }
+  sayResumed();
   for (const w of result.report.warnings) progress.message(`note: ${w}`);
   await writeImageFile(output, result.image);
   if (values['kernel-out']) await writeKernelFile(values['kernel-out'], result.kernel);
   if (values.report) await writeJsonFile(values.report, { ...result.report, inputFile: input, outputFile: output, command: ['sdi', 'deblur', ...argv] });
-  progress.message(`${result.report.status === 'aborted' ? 'stopped early' : 'done'} in ${formatDuration(result.report.timings.totalMs)} (${result.report.backend.name}, seed ${seed}): wrote ${output}`);
-  if (result.report.status === 'aborted') process.exitCode = 130;
+  const summary = `in ${formatDuration(result.report.timings.totalMs)} (${result.report.backend.name}, seed ${seed}): wrote ${output}`;
+  // main() exits with the status run() ends with, so an interrupted run must end by throwing (128 + the signal's number).
+  if (result.report.status === 'aborted') throw new SdiError(`interrupted: stopped early ${summary}${checkpointDir ? ` (continue with --resume --checkpoint ${checkpointDir})` : ''}`, stoppedBy === 'SIGTERM' ? 143 : 130);
+  progress.message(`done ${summary}`);
 }
 
 /** A registered blind method (`--method`), or a one-line error listing them. */

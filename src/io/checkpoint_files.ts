@@ -1,7 +1,10 @@
 /**
- * Checkpoint folders for long runs (Node only): `checkpoint.json` (metadata, histories, and the
- * offsets of every array) + `state.bin` (all Float32 arrays back to back, little-endian), both
- * written atomically, the binary first so a complete JSON always points at a complete state.
+ * Checkpoint folders for long runs (Node only): `checkpoint.json` (metadata, histories, the
+ * offsets of every array, and the name and SHA-256 of its state file) + `state-<sha256>.bin` (all
+ * Float32 arrays back to back, little-endian). Both are written atomically (temp file + rename),
+ * the state first under a name of its own, so a process killed at any instant leaves the previous
+ * JSON pointing at the previous, complete state; older state files are removed only after the new
+ * JSON is in place. Loading verifies the digest, so a damaged state file is refused, never used.
  */
 import { promises as fs } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -47,8 +50,35 @@ export async function saveCheckpoint(dir: string, checkpoint: SolverCheckpoint, 
     meta,
     savedAt: new Date().toISOString(),
   };
-  await writeFileAtomic(path.join(dir, 'state.bin'), new Uint8Array(bin.buffer));
-  await writeFileAtomic(path.join(dir, 'checkpoint.json'), JSON.stringify(json));
+  const bytes = new Uint8Array(bin.buffer);
+  const stateDigest = createHash('sha256').update(bytes).digest('hex');
+  const stateFile = `state-${stateDigest.slice(0, 16)}.bin`;
+  await writeFileAtomic(path.join(dir, stateFile), bytes);
+  await writeFileAtomic(path.join(dir, 'checkpoint.json'), JSON.stringify({ ...json, stateFile, stateDigest }));
+  await removeStaleFiles(dir, stateFile);
+}
+
+/**
+ * Deletes state files other than `keep` (older checkpoints, the legacy `state.bin`) and temp files
+ * left by processes that no longer run (a kill in the middle of a write).
+ */
+async function removeStaleFiles(dir: string, keep: string): Promise<void> {
+  for (const name of await fs.readdir(dir)) {
+    const tmp = /\.tmp-(\d+)-\d+$/.exec(name);
+    const staleState = /^state(-[0-9a-f]+)?\.bin$/.test(name) && name !== keep;
+    if (staleState || (tmp && !processIsAlive(Number(tmp[1])))) await fs.rm(path.join(dir, name), { force: true });
+  }
+}
+
+/** True when a process with this id exists (signal 0 only checks). */
+function processIsAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Reads a checkpoint folder written by {@link saveCheckpoint}; returns the state and its metadata. */
@@ -57,9 +87,12 @@ export async function loadCheckpoint(dir: string): Promise<{ checkpoint: SolverC
   let bytes: Buffer;
   try {
     json = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint.json'), 'utf8'));
-    bytes = await fs.readFile(path.join(dir, 'state.bin'));
+    bytes = await fs.readFile(path.join(dir, typeof json.stateFile === 'string' ? path.basename(json.stateFile) : 'state.bin'));
   } catch (e) {
     throw new SdiError(`cannot resume: no readable checkpoint in ${dir} (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (typeof json.stateDigest === 'string' && createHash('sha256').update(bytes).digest('hex') !== json.stateDigest) {
+    throw new SdiError(`cannot resume: the state file of the checkpoint in ${dir} is damaged (digest mismatch); start afresh without --resume`);
   }
   const bin = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const get = (key: string): Float32Array => {
@@ -85,6 +118,7 @@ export async function loadCheckpoint(dir: string): Promise<{ checkpoint: SolverC
     lossHistory: json.lossHistory.map((v: number | null) => (v === null ? NaN : v)),
     outerLoss: json.outerLoss.map((v: number | null) => (v === null ? NaN : v)),
     outerMs: json.outerMs,
+    ...(json.guard ? { guard: json.guard } : {}),
   };
   return { checkpoint, meta: json.meta ?? {} };
 }

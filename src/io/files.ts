@@ -2,7 +2,7 @@
  * Node-only file input/output: images, kernels and JSON reports. Every write is atomic (a temp file
  * in the same folder, then rename) and refuses to overwrite any path given as an input.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { SdiError } from '../errors.js';
 import { decodeImage, encodeJpeg, encodePng } from '../image/codec.js';
@@ -81,15 +81,24 @@ export async function writeFileAtomic(file: string, bytes: Uint8Array | string):
     throw new SdiError(`cannot create folder ${dir}: ${describeFsError(e)}`);
   }
   const tmp = `${abs}.tmp-${process.pid}-${tmpCounter++}`;
+  pendingTemps.add(tmp);
   try {
     await fs.writeFile(tmp, bytes);
     await fs.rename(tmp, abs);
   } catch (e) {
     await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw new SdiError(`cannot write ${file}: ${describeFsError(e)}`);
+  } finally {
+    pendingTemps.delete(tmp);
   }
 }
 let tmpCounter = 0;
+
+/** Temp files being written now; removed if the process exits mid-write (e.g. a second Ctrl-C calls process.exit). */
+const pendingTemps = new Set<string>();
+process.on('exit', () => {
+  for (const tmp of pendingTemps) rmSync(tmp, { force: true });
+});
 
 /** Encodes by extension (.png, .jpg/.jpeg) and writes atomically. */
 export async function writeImageFile(file: string, image: Image, opts: { bitDepth?: 8 | 16 } = {}): Promise<void> {

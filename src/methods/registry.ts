@@ -4,7 +4,7 @@
  * deconvolution with the true PSF: the upper bound) and `blurred` (the input: the lower bound) are
  * the tables' reference rows.
  */
-import { deblur, type DeblurHooks, type RestoreMode } from '../deblur.js';
+import { deblur, type DeblurHooks, type DeblurOptions, type RestoreMode } from '../deblur.js';
 import type { BackendName } from '../engine/backend.js';
 import { SdiError } from '../errors.js';
 import type { Image } from '../image/image.js';
@@ -23,6 +23,8 @@ export interface MethodContext {
   restore?: RestoreMode;
   scale?: number;
   maxWorkingSize?: number;
+  /** Warm start of the self-diffusion kernel network from a MAP estimate (DeblurOptions.warmStart). */
+  warmStart?: DeblurOptions['warmStart'];
   /** The true kernel, for non-blind reference methods. */
   trueKernel?: Kernel;
   hooks?: DeblurHooks;
@@ -56,6 +58,7 @@ function selfDiffusion(name: string, description: string, mode: SolverOptions['m
       const r = await deblur(blurred, {
         preset: ctx.preset, kernelSize: ctx.kernelSize, seed: ctx.seed, backend: ctx.backend,
         solver: { ...ctx.solver, mode }, restore: ctx.restore, scale: ctx.scale, maxWorkingSize: ctx.maxWorkingSize,
+        warmStart: ctx.warmStart,
       }, ctx.hooks);
       return { image: r.image, kernel: r.kernel, report: r.report as unknown as Record<string, unknown> };
     },

@@ -42,6 +42,29 @@ export class KernelGenerator {
     return this.config.kernelHeight * this.config.kernelWidth;
   }
 
+  /**
+   * Warm start: sets the output layer so that G_φ(z) ≈ k0 for every latent z,
+   *
+   *   b_n = log(max(k0, ε·max k0)),  W_n ← s·W_n,
+   *
+   * so softmax(W_n h + b_n) = softmax(b_n + O(s)) ≈ k0 / Σk0 (taps of k0 below ε·max get ε·max,
+   * i.e. stay reachable). The hidden layers keep their random weights, so the latent still moves
+   * the output (by O(s)) and gradients reach every parameter. `kernel` is flattened row-major.
+   */
+  initialiseOutput(kernel: ArrayLike<number>, weightScale = 0.1, floor = 1e-3): void {
+    if (kernel.length !== this.latentSize) throw new RangeError(`initial kernel has ${kernel.length} taps, the network outputs ${this.latentSize}`);
+    let max = 0;
+    for (let i = 0; i < kernel.length; i++) max = Math.max(max, kernel[i]);
+    if (!(max > 0) || !Number.isFinite(max)) throw new RangeError('initial kernel must have a positive, finite maximum');
+    const bias = new Float32Array(kernel.length);
+    for (let i = 0; i < kernel.length; i++) bias[i] = Math.log(Math.max(kernel[i], floor * max));
+    const out = this.layers[this.layers.length - 1];
+    tf.tidy(() => {
+      out.b.assign(tf.tensor1d(bias));
+      out.w.assign(tf.mul(out.w, weightScale));
+    });
+  }
+
   /** Trainable variables φ. */
   get variables(): tf.Variable[] {
     return this.params.variables;

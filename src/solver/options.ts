@@ -44,6 +44,13 @@ export interface SolverOptions {
   prior: KernelPrior;
   /** Seed of every random draw (weights, x_T, z_T, per-step noise). */
   seed: number;
+  /**
+   * Warm start of the kernel network (null: random, as in the paper): a k_h·k_w kernel, row-major
+   * in the PSF convention, e.g. a MAP estimate (baselines/map_blind.ts); G_φ starts with its output
+   * at this kernel (KernelGenerator.initialiseOutput). Part of the run's options, so it is recorded
+   * in the report and checked on resume.
+   */
+  kernelInit: number[] | null;
   /** Read the loss back every this many inner steps (1 on cpu/wasm; larger on webgpu to avoid stalls). */
   lossEvery: number;
 }
@@ -63,6 +70,7 @@ export const defaultSolverOptions: SolverOptions = {
   kernelHiddenLayers: 3,
   prior: { kind: 'lp', weight: 2e-3, p: 0.5 },
   seed: 0,
+  kernelInit: null,
   lossEvery: 1,
 };
 
@@ -90,5 +98,10 @@ export function validateSolverOptions(o: SolverOptions): void {
   }
   if (!(o.kernelNoise >= 0 && Number.isFinite(o.kernelNoise))) throw new SdiError(`kernelNoise must be ≥ 0, got ${o.kernelNoise}`);
   if (!['k-diff', 'standard', 'selfdeblur'].includes(o.mode)) throw new SdiError(`mode must be k-diff, standard or selfdeblur, got '${o.mode}'`);
+  if (o.kernelInit !== null && o.kernelInit !== undefined) {
+    const [kh, kw] = o.kernelSize;
+    if (!Array.isArray(o.kernelInit) || o.kernelInit.length !== kh * kw) throw new SdiError(`kernelInit must hold ${kh}×${kw} = ${kh * kw} taps`);
+    if (!o.kernelInit.every((v) => Number.isFinite(v) && v >= 0) || !o.kernelInit.some((v) => v > 0)) throw new SdiError('kernelInit must be finite, non-negative and not all zero');
+  }
   if (!['none', 'lp', 'l2-neg'].includes(o.prior.kind)) throw new SdiError(`prior must be none, lp or l2-neg, got '${o.prior.kind}'`);
 }

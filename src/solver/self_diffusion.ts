@@ -68,6 +68,11 @@ export interface SolverCheckpoint {
   lossHistory: number[];
   outerLoss: number[];
   outerMs: number[];
+  /**
+   * The divergence guard's state: learning rates (halved by restarts), the lowest loss seen (∞ as
+   * null) and the events so far. Optional: checkpoints written before it existed resume without it.
+   */
+  guard?: { learningRates: [number, number]; minLoss: number | null; events: SolverEvent[] };
 }
 
 /** The options that determine a run's trajectory, as a stable string (the seed included). */
@@ -133,6 +138,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   const unet = new SkipUNet({ ...opts.unet, inputChannels: 1 }, rng.fork());
   const kgen = new KernelGenerator({ kernelHeight: kh, kernelWidth: kw, hiddenUnits: opts.kernelHiddenUnits, hiddenLayers: opts.kernelHiddenLayers }, rng.fork());
   const noise = rng.fork();
+  if (opts.kernelInit) kgen.initialiseOutput(opts.kernelInit);
   const schedule = linearNoiseSchedule(T, opts.betaStart, opts.betaEnd);
   const optImage = new FlatAdam(unet.variables, opts.lrImage);
   const optKernel = new FlatAdam(kgen.variables, opts.lrKernel);
@@ -164,6 +170,11 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   const events: SolverEvent[] = [];
   let minLoss = Infinity;
   const maxRestarts = 3;
+  if (hooks.resume?.guard) {
+    [optImage.learningRate, optKernel.learningRate] = hooks.resume.guard.learningRates;
+    minLoss = hooks.resume.guard.minLoss ?? Infinity;
+    events.push(...hooks.resume.guard.events);
+  }
   let lastLoss = NaN;
   let lastYield = t0;
 
@@ -282,6 +293,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       lossHistory: lossHistory.slice(),
       outerLoss: outerLoss.slice(),
       outerMs: outerMs.slice(),
+      guard: { learningRates: [optImage.learningRate, optKernel.learningRate], minLoss: Number.isFinite(minLoss) ? minLoss : null, events: events.map((e) => ({ ...e })) },
     };
   }
 

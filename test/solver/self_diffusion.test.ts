@@ -80,6 +80,12 @@ test('a run resumed from a checkpoint ends bit-identical to an uninterrupted run
   assert.deepEqual(Array.from(resumed.kernel.data), Array.from(full.kernel.data));
   assert.deepEqual(resumed.outerLoss, full.outerLoss);
   await assert.rejects(run(image, { ...tiny, seed: 4 }, { resume: last }), /other options/);
+  // The divergence guard's state travels with the checkpoint: halved rates and past events are kept.
+  assert.deepEqual(last.guard?.learningRates, [tiny.lrImage, tiny.lrKernel]);
+  const event = { outerDone: 1, kind: 'exploding-loss' as const, action: 'restarted-lr-halved' as const, detail: 'test' };
+  const halved = await run(image, { ...tiny, seed: 3 }, { resume: { ...last, guard: { learningRates: [tiny.lrImage / 2, tiny.lrKernel / 2], minLoss: null, events: [event] } } });
+  assert.deepEqual(halved.events[0], event);
+  assert.notDeepEqual(halved.outerLoss, full.outerLoss);
 });
 
 test('a loss that turns non-finite restarts the step with halved learning rates, then stops with the last good estimate', async () => {
