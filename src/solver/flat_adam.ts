@@ -53,6 +53,12 @@ export class FlatAdam {
     return { iterations: this.t, moments: [Float32Array.from(this.m.dataSync() as Float32Array), Float32Array.from(this.v.dataSync() as Float32Array)] };
   }
 
+  /** {@link getState} without a synchronous read-back (which WebGPU in browsers and Node cannot always do). */
+  async readState(): Promise<FlatAdamState> {
+    const [m, v] = await Promise.all([this.m.data(), this.v.data()]);
+    return { iterations: this.t, moments: [Float32Array.from(m as Float32Array), Float32Array.from(v as Float32Array)] };
+  }
+
   setState(state: FlatAdamState): void {
     if (state.moments.length !== 2 || state.moments[0].length !== this.m.size || state.moments[1].length !== this.v.size) {
       throw new RangeError('FlatAdam.setState: state does not match the parameter group');

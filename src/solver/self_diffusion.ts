@@ -210,7 +210,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
           optKernel.step(kgen.variables.map((v) => grads[v.name]));
           done++;
           if (s % opts.lossEvery === 0 || s === S) {
-            lastLoss = value.dataSync()[0];
+            lastLoss = (await value.data())[0];
             lossHistory[done - 1] = lastLoss;
             if (!Number.isFinite(lastLoss)) diverged = 'non-finite-loss';
             else if (lastLoss > 1000 * minLoss) diverged = 'exploding-loss';
@@ -251,15 +251,15 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       xn.dispose();
       zn.dispose();
       outerLoss.push(lastLoss);
-      detectTrivialSolution(T - t + 1);
+      await detectTrivialSolution(T - t + 1);
       outerMs.push(performance.now() - tStart);
       if (hooks.onCheckpoint) await hooks.onCheckpoint(await snapshot(T - t + 1));
       if (hooks.previews && hooks.onProgress) {
         const elapsedMs = performance.now() - t0;
-        hooks.onProgress({ outerDone: T - t + 1, steps: T, iteration: S, iterations: S, done, total: T * S, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / (done - doneAtStart)) * (T * S - done), sigma, preview: readEstimates() });
+        hooks.onProgress({ outerDone: T - t + 1, steps: T, iteration: S, iterations: S, done, total: T * S, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / (done - doneAtStart)) * (T * S - done), sigma, preview: await readEstimates() });
       }
     }
-    const final = readEstimates();
+    const final = await readEstimates();
     return { ...final, status, events, lossHistory, outerLoss, outerMs, stepsDone: done, parameterCounts: { image: unet.params.count(), kernel: kgen.params.count() } };
   } finally {
     x.dispose();
@@ -275,7 +275,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
 
   /** The state after `outerDone` outer steps (see {@link SolverCheckpoint}). */
   async function snapshot(outerDone: number): Promise<SolverCheckpoint> {
-    const read = (v: tf.Tensor) => Float32Array.from(v.dataSync() as Float32Array);
+    const read = async (v: tf.Tensor) => Float32Array.from((await v.data()) as Float32Array);
     return {
       format: 'deblursdi-checkpoint/2',
       optionsKey: solverOptionsKey(opts),
@@ -283,13 +283,13 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       outerDone,
       stepsDone: done,
       noiseRng: noise.getState(),
-      x: read(x),
-      z: read(z),
-      kernel: read(kernelNow),
-      imageParams: unet.variables.map(read),
-      kernelParams: kgen.variables.map(read),
-      adamImage: optImage.getState(),
-      adamKernel: optKernel.getState(),
+      x: await read(x),
+      z: await read(z),
+      kernel: await read(kernelNow),
+      imageParams: await Promise.all(unet.variables.map(read)),
+      kernelParams: await Promise.all(kgen.variables.map(read)),
+      adamImage: await optImage.readState(),
+      adamKernel: await optKernel.readState(),
       lossHistory: lossHistory.slice(),
       outerLoss: outerLoss.slice(),
       outerMs: outerMs.slice(),
@@ -326,13 +326,15 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
    * holding ≥ 90% of the mass, and, with it, an image within 40 dB of the blurred input. Recorded
    * as warnings (the diffusion noise usually pulls the run out of them again).
    */
-  function detectTrivialSolution(outerDone: number): void {
-    const k = kernelNow.dataSync();
+  async function detectTrivialSolution(outerDone: number): Promise<void> {
+    const k = await kernelNow.data();
     let peak = 0;
     for (let i = 0; i < k.length; i++) peak = Math.max(peak, k[i]);
     if (peak < 0.9) return;
     const oy = kh - 1 - Math.floor(kh / 2), ox = kw - 1 - Math.floor(kw / 2);
-    const mse = tf.tidy(() => tf.mean(tf.square(tf.sub(tf.slice(x, [0, oy, ox, 0], [1, H, W, 1]), y))).dataSync()[0]);
+    const mseTensor = tf.tidy(() => tf.mean(tf.square(tf.sub(tf.slice(x, [0, oy, ox, 0], [1, H, W, 1]), y))));
+    const mse = (await mseTensor.data())[0];
+    mseTensor.dispose();
     const identity = mse < 1e-4;
     const kind = identity ? 'identity-solution' : 'dirac-kernel';
     if (events.some((e) => e.kind === kind)) return;
@@ -354,11 +356,19 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   }
 
   /** Current image estimate (x cropped to H × W where it aligns with y) and kernel estimate. */
-  function readEstimates(): { image: Image; kernel: Kernel } {
+  async function readEstimates(): Promise<{ image: Image; kernel: Kernel }> {
     const oy = kh - 1 - Math.floor(kh / 2), ox = kw - 1 - Math.floor(kw / 2);
-    const imgData = tf.tidy(() => tf.slice(x, [0, oy, ox, 0], [1, H, W, 1]).dataSync() as Float32Array);
+    const crop = tf.slice(x, [0, oy, ox, 0], [1, H, W, 1]);
+    const imgData = (await crop.data()) as Float32Array;
+    crop.dispose();
     // The kernel: in k-diff mode z holds G_φ(ẑ) of the last completed step; otherwise evaluate G on its input.
-    const kData = done > 0 ? (kernelNow.dataSync() as Float32Array) : tf.tidy(() => kgen.apply(z0).dataSync() as Float32Array);
+    let kData: Float32Array;
+    if (done > 0) kData = (await kernelNow.data()) as Float32Array;
+    else {
+      const k0 = tf.tidy(() => kgen.apply(z0));
+      kData = (await k0.data()) as Float32Array;
+      k0.dispose();
+    }
     return { image: { width: W, height: H, channels: 1, data: Float32Array.from(imgData) }, kernel: { width: kw, height: kh, data: Float32Array.from(kData) } };
   }
 }
