@@ -10,6 +10,7 @@
 import { tf } from '../engine/tf.js';
 import type { Rng } from '../rng.js';
 import { ParameterSet } from './init.js';
+import { rowMatMul } from '../engine/ops/row_matmul.js';
 
 export interface KernelGeneratorConfig {
   /** Kernel rows k_h. */
@@ -74,7 +75,7 @@ export class KernelGenerator {
   apply(z: tf.Tensor2D): tf.Tensor2D {
     let h: tf.Tensor2D = z;
     this.layers.forEach((layer, l) => {
-      h = tf.add(tf.matMul(h, layer.w as tf.Tensor2D), layer.b);
+      h = tf.add(rowMatMul(h, layer.w as tf.Tensor2D), layer.b);
       if (l < this.layers.length - 1) h = tf.relu(h);
     });
     return tf.softmax(h);

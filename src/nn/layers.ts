@@ -6,6 +6,7 @@ import { tf } from '../engine/tf.js';
 import type { ParameterSet } from './init.js';
 import { batchNormTrain } from '../engine/ops/batch_norm.js';
 import { leakyRelu } from '../engine/ops/leaky_relu.js';
+import { biasAdd } from '../engine/ops/bias_add.js';
 
 /**
  * 2-D convolution with reflection padding (as nn.ReflectionPad2d + nn.Conv2d):
@@ -24,7 +25,7 @@ export class Conv {
     const p = Math.floor(this.size / 2);
     const padded = p > 0 ? tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], 'reflect') : x;
     const y = tf.conv2d(padded, this.w as tf.Tensor4D, this.stride, 'valid');
-    return this.b ? tf.add(y, this.b) : y;
+    return this.b ? biasAdd(y, this.b as tf.Tensor1D) : y;
   }
 }
 

@@ -38,7 +38,8 @@ export class NonLocalBlock {
     const m = phiMap.shape[1] * phiMap.shape[2];
     const phi = tf.reshape(phiMap, [m, c2]);
     const g = tf.reshape(gMap, [m, c2]);
-    const f = tf.softmax(tf.div(tf.matMul(theta, phi, false, true), c2));
+    // θ·φᵀ with φ transposed explicitly: tfjs-wasm runs transposeB products on a slow scalar path
+    const f = tf.softmax(tf.div(tf.matMul(theta, tf.transpose(phi)), c2));
     const y = tf.reshape(tf.matMul(f, g), [1, h, w, c2]) as tf.Tensor4D;
     return tf.add(x, this.bn.apply(this.wz.apply(y)));
   }

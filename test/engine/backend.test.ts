@@ -62,7 +62,7 @@ test('webgpu either starts or fails with a one-line SdiError saying why', async 
   await initBackend('wasm');
 });
 
-test('the replaced wasm Slice, SplitV and Concat kernels give exactly the cpu backend\'s results', async () => {
+test('the replaced wasm Slice, SplitV, Concat, Reverse and Transpose kernels give exactly the cpu backend\'s results', async () => {
   await initBackend('cpu');
   await initBackend('wasm');
   const rng = new Rng(9);
@@ -75,6 +75,9 @@ test('the replaced wasm Slice, SplitV and Concat kernels give exactly the cpu ba
     (x, i) => [tf.slice(i, [0, 1, 1, 1], [1, 2, 2, 2]), ...tf.split(i, [3, 4], 3)],
     (x) => tf.split(x, [2, 1, 4], 3).concat(tf.split(x, [1, 4], 1)),
     (x, i) => [tf.concat([x, tf.square(x)], 3), tf.concat([x, x, x], 1), tf.concat([i, i], 3), tf.concat([tf.slice(x, [0, 0, 0, 0], [2, 5, 6, 0]), x], 3)],
+    (x, i) => [tf.reverse(x, [0, 1]), tf.reverse(x, 3), tf.reverse(x, [1, 3]), tf.reverse(i, [0, 2]), tf.reverse(tf.reshape(x, [-1]), 0)],
+    (x, i) => [tf.transpose(x, [3, 1, 2, 0]), tf.transpose(x, [0, 2, 1, 3]), tf.transpose(i, [1, 0, 3, 2]),
+      tf.transpose(tf.reshape(x, [2, 5, 2, 3, 7, 1]), [0, 2, 5, 1, 3, 4]), tf.transpose(tf.reshape(x, [70, 6])), tf.transpose(tf.reshape(x, [1, 420, 1]), [2, 1, 0])],
   ];
   for (const [k, program] of programs.entries()) {
     const run = (backend: string) => {

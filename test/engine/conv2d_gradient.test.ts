@@ -14,6 +14,8 @@ interface Case { x: [number, number, number, number]; w: [number, number, number
 const cases: Case[] = [
   { x: [1, 9, 9, 3], w: [3, 3, 3, 4], stride: 1, pad: 'same' },
   { x: [1, 10, 8, 32], w: [3, 3, 32, 16], stride: 1, pad: 'same' },
+  { x: [1, 20, 18, 8], w: [3, 3, 8, 4], stride: 1, pad: 'valid' },
+  { x: [2, 17, 16, 8], w: [3, 3, 8, 5], stride: 1, pad: 'same' },
   { x: [1, 9, 8, 3], w: [3, 3, 3, 4], stride: 2, pad: 'same' },
   { x: [1, 10, 10, 16], w: [3, 3, 16, 32], stride: 2, pad: 'same' },
   { x: [2, 10, 7, 3], w: [3, 3, 3, 5], stride: 2, pad: 'valid' },
@@ -84,7 +86,7 @@ test('the registered Conv2D gradient on wasm equals tfjs\'s own gradient on cpu'
 
 test('every input- and filter-gradient method agrees with tfjs on cpu', () => {
   const inputMethods: InputGradientMethod[] = ['direct', 'polyphase', 'blocked'];
-  const filterMethods: FilterGradientMethod[] = ['blocked', 'channelsAsBatch', 'stripsAsBatch', 'tapMatMul', 'flatTapMatMul', 'matMul1x1'];
+  const filterMethods: FilterGradientMethod[] = ['blocked', 'channelsAsBatch', 'stripsAsBatch', 'tapMatMul', 'flatTapMatMul', 'matMul1x1', 'channelMajorTapMatMul'];
   for (const [i, c] of cases.entries()) {
     const ref = referenceGradients(c, 200 + i);
     tf.setBackend('wasm');

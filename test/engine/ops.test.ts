@@ -5,6 +5,8 @@ import { initBackend } from '../../src/engine/backend.js';
 import { batchNormTrain } from '../../src/engine/ops/batch_norm.js';
 import { blockedCorrelation } from '../../src/engine/ops/blocked_correlation.js';
 import { leakyRelu } from '../../src/engine/ops/leaky_relu.js';
+import { biasAdd } from '../../src/engine/ops/bias_add.js';
+import { rowMatMul } from '../../src/engine/ops/row_matmul.js';
 import { withOriginalGradients } from '../../src/engine/gradients/reference_gradients.js';
 import { Rng } from '../../src/rng.js';
 
@@ -90,4 +92,29 @@ test('leakyRelu equals tf.leakyRelu in value and gradient', () => {
     const got = valueAndGradients('wasm', [[xv, [2, 7, 5, 3]]], rv, (x) => leakyRelu(x, alpha));
     ref.forEach((r, k) => assert.ok(relativeError(got[k], r) < 1e-6, `alpha ${alpha} output ${k}`));
   }
+});
+
+test('biasAdd equals tf.add in value and both gradients (cpu reference), batch 1 and 2', () => {
+  const rng = new Rng(11);
+  for (const shape of [[1, 9, 7, 5], [2, 6, 5, 3]]) {
+    const n = shape.reduce((a, b) => a * b, 1), c = shape[3];
+    const xv = rng.normalArray(n), bv = rng.normalArray(c), rv = rng.normalArray(n);
+    const ref = valueAndGradients('cpu', [[xv, shape], [bv, [c]]], rv, (x, b) => tf.add(x, b));
+    const got = valueAndGradients('wasm', [[xv, shape], [bv, [c]]], rv, (x, b) => biasAdd(x as tf.Tensor4D, b as tf.Tensor1D));
+    ref.forEach((r, k) => assert.ok(relativeError(got[k], r) < 1e-5, `shape ${shape} output ${k}: ${relativeError(got[k], r)}`));
+  }
+});
+
+test('rowMatMul equals tf.matMul in value and both gradients (cpu reference), also under relu and softmax', () => {
+  const rng = new Rng(12);
+  for (const [k, n] of [[9, 7], [49, 120], [300, 49]]) {
+    const hv = rng.normalArray(k), wv = rng.normalArray(k * n), rv = rng.normalArray(n);
+    const ref = valueAndGradients('cpu', [[hv, [1, k]], [wv, [k, n]]], rv, (h, w) => tf.softmax(tf.relu(tf.matMul(h as tf.Tensor2D, w as tf.Tensor2D))));
+    const got = valueAndGradients('wasm', [[hv, [1, k]], [wv, [k, n]]], rv, (h, w) => tf.softmax(tf.relu(rowMatMul(h as tf.Tensor2D, w as tf.Tensor2D))));
+    ref.forEach((r, i) => assert.ok(relativeError(got[i], r) < 1e-4, `${k}×${n} output ${i}: ${relativeError(got[i], r)}`));
+  }
+  // more than one row: plain tf.matMul
+  const a = tf.tensor2d([1, 2, 3, 4], [2, 2]), b = tf.tensor2d([1, 0, 0, 1], [2, 2]);
+  assert.deepEqual(Array.from(rowMatMul(a, b).dataSync()), [1, 2, 3, 4]);
+  tf.dispose([a, b]);
 });

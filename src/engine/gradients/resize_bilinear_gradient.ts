@@ -12,7 +12,7 @@
  *
  * so ∂L/∂x = A_hᵀ · dy · A_w. Two ways to apply it:
  * - exact 2× with half-pixel centres (the U-Net's 143→286, 36→72, …): the adjoint is a stride-2
- *   depthwise correlation of dy (edge-replicated by one) with k⊗k, k = [¼, ¾, ¾, ¼];
+ *   correlation of dy (edge-replicated by one) with k⊗k, k = [¼, ¾, ¾, ¼] (three 2×2 average pools);
  * - any other size: two matMuls with the dense A (cost ∝ n_in·n_out, fine below a few hundred).
  */
 import { tf } from '../tf.js';
@@ -55,14 +55,16 @@ export function resizeBilinearBackward(dy: tf.Tensor4D, xShape: [number, number,
   });
 }
 
-/** dx = depthwise stride-2 correlation of edge-replicated dy with k⊗k, k = [¼, ¾, ¾, ¼]. */
+/**
+ * dx = stride-2 correlation of edge-replicated dy with k⊗k, k = [¼, ¾, ¾, ¼] = 2·b∗b∗b with the box
+ * b = [½, ½]: three 2×2 average pools (strides 1, 1, 2) times 4. XNNPACK's average pool runs this
+ * about 3× faster than tfjs-wasm's depthwise conv with the 4×4 filter.
+ */
 function exactDoubleBackward(dy: tf.Tensor4D): tf.Tensor4D {
-  const c = dy.shape[3];
-  const k = [0.25, 0.75, 0.75, 0.25];
-  const taps = new Float32Array(16 * c);
-  for (let a = 0; a < 4; a++) for (let b = 0; b < 4; b++) taps.fill(k[a] * k[b], (a * 4 + b) * c, (a * 4 + b + 1) * c);
   const padded = tf.mirrorPad(dy, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric');
-  return tf.depthwiseConv2d(padded, tf.tensor4d(taps, [4, 4, c, 1]), 2, 'valid');
+  const once = tf.avgPool(padded, 2, 1, 'valid');
+  const twice = tf.avgPool(once, 2, 1, 'valid');
+  return tf.mul(tf.avgPool(twice, 2, 2, 'valid'), 4);
 }
 
 /** dx = A_hᵀ · dy · A_w per image and channel, with the matrices as the right operands of plain matMuls. */

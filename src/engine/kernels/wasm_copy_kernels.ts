@@ -1,6 +1,10 @@
 /**
- * Faster JavaScript implementations of tfjs-backend-wasm's three JavaScript-side copy kernels —
- * Slice, SplitV and Concat — registered over the package's own for the wasm backend.
+ * Faster JavaScript implementations of tfjs-backend-wasm's JavaScript-side copy kernels — Slice,
+ * SplitV and Concat — and of two of its copy kernels, registered over the package's own for the
+ * wasm backend:
+ * - Reverse copies maximal contiguous runs (tfjs-wasm's kernel takes ≈1 ms even for a 3×3×32×32 filter);
+ * - Transpose of small tensors (≤ {@link jsTransposeMaxSize} values) in JavaScript, where the
+ *   package's generic rank-5/6 path costs milliseconds per call.
  *
  * The package's Slice calls `backend.readSync(x)`, which copies the WHOLE input out of the wasm heap
  * on every call (so slicing a row off a 256×256×32 map costs a full 8 MB copy), then copies one
@@ -116,13 +120,82 @@ function concatKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo 
   return out;
 }
 
+/** out[i] = x[i with the coordinates on `axes` mirrored], copying the runs after the last mirrored axis whole. */
+export function reverseBox(src: TypedArray, shape: readonly number[], axes: readonly number[], dst: TypedArray): void {
+  const rank = shape.length;
+  if (axes.length === 0) { copyRun(src, 0, dst, 0, src.length); return; }
+  const last = Math.max(...axes);
+  let run = 1;
+  for (let d = last + 1; d < rank; d++) run *= shape[d];
+  const strides = new Array<number>(rank).fill(1);
+  for (let d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
+  const mirrored = shape.map((_, d) => axes.includes(d));
+  const index = new Array<number>(last + 1).fill(0);
+  const count = shape.slice(0, last + 1).reduce((a, b) => a * b, 1);
+  for (let k = 0, to = 0; k < count; k++, to += run) {
+    let from = 0;
+    for (let d = 0; d <= last; d++) from += (mirrored[d] ? shape[d] - 1 - index[d] : index[d]) * strides[d];
+    copyRun(src, from, dst, to, run);
+    for (let d = last; d >= 0; d--) {
+      if (++index[d] < shape[d]) break;
+      index[d] = 0;
+    }
+  }
+}
+
+function reverseKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
+  const x = args.inputs.x as tf.TensorInfo;
+  if (x.dtype === 'string' || x.shape.length === 0) return fallback(args as never) as tf.TensorInfo;
+  const backend = args.backend as WasmBackendLike;
+  const axes = tf.util.parseAxisParam((args.attrs as unknown as { dims: number | number[] }).dims, x.shape);
+  const out = backend.makeOutput(x.shape.slice(), x.dtype);
+  reverseBox(backend.typedArrayFromHeap(x), x.shape, axes, backend.typedArrayFromHeap(out));
+  return out;
+}
+
+/** Largest tensor transposed in JavaScript; larger ones keep tfjs-wasm's kernel. */
+export const jsTransposeMaxSize = 1 << 16;
+
+/** out = transpose(x, perm) for a row-major x of `shape`. */
+export function transposeBox(src: TypedArray, shape: readonly number[], perm: readonly number[], dst: TypedArray): void {
+  const rank = shape.length;
+  const strides = new Array<number>(rank).fill(1);
+  for (let d = rank - 2; d >= 0; d--) strides[d] = strides[d + 1] * shape[d + 1];
+  const outShape = perm.map((p) => shape[p]);
+  const srcStride = perm.map((p) => strides[p]);
+  const inner = outShape[rank - 1] ?? 1, innerStride = srcStride[rank - 1] ?? 1;
+  const index = new Array<number>(Math.max(rank - 1, 0)).fill(0);
+  const count = outShape.slice(0, rank - 1).reduce((a, b) => a * b, 1);
+  for (let k = 0, to = 0; k < count; k++) {
+    let from = 0;
+    for (let d = 0; d < rank - 1; d++) from += index[d] * srcStride[d];
+    for (let i = 0; i < inner; i++, from += innerStride) dst[to++] = src[from];
+    for (let d = rank - 2; d >= 0; d--) {
+      if (++index[d] < outShape[d]) break;
+      index[d] = 0;
+    }
+  }
+}
+
+function transposeKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
+  const x = args.inputs.x as tf.TensorInfo;
+  const size = x.shape.reduce((a, b) => a * b, 1);
+  if (x.dtype === 'string' || size > jsTransposeMaxSize || x.shape.length < 2) return fallback(args as never) as tf.TensorInfo;
+  const backend = args.backend as WasmBackendLike;
+  const perm = (args.attrs as unknown as { perm: number[] }).perm;
+  const out = backend.makeOutput(perm.map((p) => x.shape[p]), x.dtype);
+  transposeBox(backend.typedArrayFromHeap(x), x.shape, perm, backend.typedArrayFromHeap(out));
+  return out;
+}
+
 let installed = false;
 
-/** Replaces the wasm backend's Slice, SplitV and Concat kernels (idempotent; after the backend is imported). */
+/** Replaces the wasm backend's Slice, SplitV, Concat, Reverse and Transpose kernels (idempotent; after the backend is imported). */
 export function installWasmCopyKernels(): void {
   if (installed) return;
   const replacements: Array<[string, (args: KernelArgs, fallback: tf.KernelFunc) => tf.TensorInfo | tf.TensorInfo[]]> = [
     [tf.Slice, sliceKernel], [tf.SplitV, splitVKernel], [tf.Concat, concatKernel],
+    [tf.Reverse, reverseKernel], [tf.Transpose, transposeKernel],
   ];
   for (const [name, impl] of replacements) {
     const original = tf.getKernel(name, 'wasm');
