@@ -1,7 +1,7 @@
 /**
  * Quality harness: `npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N]
  * [--images id,id] [--seed N] [--steps T] [--iters S] [--scale s] [--restore auto|network|nonblind]
- * [--tag name] [--trace] [--backend wasm|cpu] [--warm-start l0|dark-channel|fft-relu] [--max-size N]`.
+ * [--tag name] [--trace] [--backend wasm|cpu] [--warm-start l0|dark-channel|fft-relu] [--max-size N] [--solver '{"option": value}']`.
  *
  * Deblurs each image of a benchmark set (bench/sets/<set>/manifest.json, made by `npm run sets`),
  * scores it with the Levin protocol (src/metrics) against the ground truth, scores the kernel
@@ -61,7 +61,7 @@ async function main(argv: string[]): Promise<void> {
     set: { type: 'string' }, method: { type: 'string' }, preset: { type: 'string' }, limit: { type: 'string' },
     images: { type: 'string' }, seed: { type: 'string' }, steps: { type: 'string' }, iters: { type: 'string' },
     scale: { type: 'string' }, restore: { type: 'string' }, tag: { type: 'string' }, trace: { type: 'boolean' },
-    backend: { type: 'string' }, width: { type: 'string' }, 'warm-start': { type: 'string' }, 'max-size': { type: 'string' },
+    backend: { type: 'string' }, width: { type: 'string' }, 'warm-start': { type: 'string' }, 'max-size': { type: 'string' }, solver: { type: 'string' },
   }, 'bench:quality');
   if (!values.set || !values.method) throw new SdiError('usage: npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N] [--images ids] [--tag t] [--trace]');
   const method = getMethod(values.method);
@@ -75,6 +75,13 @@ async function main(argv: string[]): Promise<void> {
   const steps = numberOption(values.steps, 'steps', { integer: true, min: 1 });
   const iters = numberOption(values.iters, 'iters', { integer: true, min: 1 });
   const width = numberOption(values.width, 'width', { integer: true, min: 4 });
+  if (values.solver) {
+    try {
+      Object.assign(solver, JSON.parse(values.solver));
+    } catch {
+      throw new SdiError(`--solver must be a JSON object of solver options, got ${values.solver}`);
+    }
+  }
   if (steps) solver.steps = steps;
   if (iters) solver.iterations = iters;
   if (width) solver.unet = { ...(await import('../src/solver/presets.js')).resolveSolverOptions(preset).unet, width };

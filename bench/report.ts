@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     lines.push('', '<details><summary>per image</summary>', '', '| run | image | PSNR | SSIM | kernel NCC | s |', '|---|---|---|---|---|---|');
     for (const [key, rs] of runs) for (const r of rs) lines.push(`| ${key} | ${r.id} | ${r.psnr.toFixed(2)} | ${r.ssim.toFixed(3)} | ${r.kernelNcc?.toFixed(3) ?? '–'} | ${(r.wallMs / 1000).toFixed(1)} |`);
     lines.push('', '</details>', '');
+    lines.push(...qualityVersusTime(runs));
     await writeGrid(set, runs);
     const traced = records.filter((r) => r.trace && r.trace.length > 1);
     if (traced.length) {
@@ -67,6 +68,32 @@ async function main(): Promise<void> {
     ...[...summary.entries()].map(([k, m]) => `| ${k} | ${sets.map((s) => m.get(s) ?? '–').join(' | ')} |`), '');
   await fs.writeFile(path.join(dir, 'REPORT.md'), lines.join('\n') + '\n');
   console.log(`wrote ${path.relative(projectRoot, path.join(dir, 'REPORT.md'))}`);
+}
+
+/**
+ * Quality versus time: for every image that at least two network runs (presets, schedules, scales,
+ * warm starts) have done, all runs on that image side by side with their wall time, so savings can
+ * be judged on the same photo (the subset is small: full-set network runs cost tens of minutes each here).
+ */
+function qualityVersusTime(runs: Map<string, QualityRecord[]>): string[] {
+  const byImage = new Map<string, Array<[string, QualityRecord]>>();
+  for (const [key, rs] of runs) for (const r of rs) {
+    if (!byImage.has(r.id)) byImage.set(r.id, []);
+    byImage.get(r.id)!.push([key, r]);
+  }
+  const out: string[] = [];
+  for (const [id, rows] of byImage) {
+    if (rows.filter(([, r]) => r.preset !== null).length < 2) continue;
+    if (!out.length) out.push('### Quality versus time (same image, every run on it)', '');
+    out.push(`**${id}**`, '', '| run | PSNR (dB) | SSIM | kernel NCC | s | options |', '|---|---|---|---|---|---|');
+    for (const [key, r] of rows.sort((a, b) => a[1].wallMs - b[1].wallMs)) {
+      const o = r.options as Record<string, unknown>;
+      const opts = Object.entries(o).filter(([k, v]) => v !== null && k !== 'preset' && !(typeof v === 'object' && Object.keys(v as object).length === 0)).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ');
+      out.push(`| ${key} | ${r.psnr.toFixed(2)} | ${r.ssim.toFixed(3)} | ${r.kernelNcc?.toFixed(3) ?? '–'} | ${(r.wallMs / 1000).toFixed(1)} | ${opts.replace(/\|/g, '\\|') || '–'} |`);
+    }
+    out.push('');
+  }
+  return out;
 }
 
 /** Grid of up to 4 images of the best blind run of a set. */

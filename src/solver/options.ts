@@ -40,6 +40,13 @@ export interface SolverOptions {
   kernelHiddenUnits: number;
   /** Hidden ReLU layers n of the kernel network. Default 3 (deeper helps per the paper's ablation). */
   kernelHiddenLayers: number;
+  /**
+   * Reduction of the data term: `sum` ‖·‖² (default) or `mean` ‖·‖²/(H·W) (PyTorch's F.mse_loss, as
+   * the reference implementation in ../shared/reference uses). Adam is invariant to the loss scale
+   * except through its ε (1e-8), which damps the updates of parameters whose gradients are that small,
+   * and λ weighs the prior against the reduced data term.
+   */
+  lossReduction: 'sum' | 'mean';
   /** Kernel sparsity prior λR(k). */
   prior: KernelPrior;
   /** Seed of every random draw (weights, x_T, z_T, per-step noise). */
@@ -70,6 +77,7 @@ export const defaultSolverOptions: SolverOptions = {
   kernelHiddenLayers: 3,
   prior: { kind: 'lp', weight: 2e-3, p: 0.5 },
   seed: 0,
+  lossReduction: 'sum',
   kernelInit: null,
   lossEvery: 1,
 };
@@ -103,5 +111,6 @@ export function validateSolverOptions(o: SolverOptions): void {
     if (!Array.isArray(o.kernelInit) || o.kernelInit.length !== kh * kw) throw new SdiError(`kernelInit must hold ${kh}×${kw} = ${kh * kw} taps`);
     if (!o.kernelInit.every((v) => Number.isFinite(v) && v >= 0) || !o.kernelInit.some((v) => v > 0)) throw new SdiError('kernelInit must be finite, non-negative and not all zero');
   }
+  if (!['sum', 'mean'].includes(o.lossReduction)) throw new SdiError(`lossReduction must be sum or mean, got '${o.lossReduction}'`);
   if (!['none', 'lp', 'l2-neg'].includes(o.prior.kind)) throw new SdiError(`prior must be none, lp or l2-neg, got '${o.prior.kind}'`);
 }

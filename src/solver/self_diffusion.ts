@@ -182,7 +182,8 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
     const xo = unet.apply(xn);
     const ko = kgen.apply(zn);
     const residual = tf.sub(blurValid(xo, tf.reshape(ko, [kh, kw]) as tf.Tensor2D), y);
-    return tf.add(tf.sum(tf.square(residual)), kernelPriorValue(ko, opts.prior)) as tf.Scalar;
+    const data = opts.lossReduction === 'mean' ? tf.mean(tf.square(residual)) : tf.sum(tf.square(residual));
+    return tf.add(data, kernelPriorValue(ko, opts.prior)) as tf.Scalar;
   };
 
   try {
