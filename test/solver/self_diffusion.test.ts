@@ -100,3 +100,12 @@ test('a loss that turns non-finite restarts the step with halved learning rates,
   assert.ok(Math.abs(r.kernel.data.reduce((s, v) => s + v, 0) - 1) < 1e-5);
   assert.equal(tf.memory().numTensors, start);
 });
+
+test('lossReduction mean is the sum-of-squares data term over H·W (first step, no prior)', async () => {
+  await initBackend('cpu');
+  const base = { ...tiny, steps: 1, iterations: 1, prior: { kind: 'none' as const, weight: 0, p: 0.5 } };
+  const sum = await runSelfDiffusion(image, { ...base, lossReduction: 'sum' });
+  const mean = await runSelfDiffusion(image, { ...base, lossReduction: 'mean' });
+  const ratio = sum.lossHistory[0] / mean.lossHistory[0];
+  assert.ok(Math.abs(ratio / (image.width * image.height) - 1) < 1e-4, `ratio ${ratio}`);
+});
