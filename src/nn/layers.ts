@@ -21,11 +21,17 @@ export class Conv {
     this.b = bias ? params.uniform([cout], fanIn, `conv${size}x${size}_b`) : null;
   }
 
-  apply(x: tf.Tensor4D): tf.Tensor4D {
+  /** The conv; without its bias when `addBias` is false (for a following op that adds it itself). */
+  apply(x: tf.Tensor4D, addBias = true): tf.Tensor4D {
     const p = Math.floor(this.size / 2);
     const padded = p > 0 ? tf.mirrorPad(x, [[0, 0], [p, p], [p, p], [0, 0]], 'reflect') : x;
     const y = tf.conv2d(padded, this.w as tf.Tensor4D, this.stride, 'valid');
-    return this.b ? biasAdd(y, this.b as tf.Tensor1D) : y;
+    return this.b && addBias ? biasAdd(y, this.b as tf.Tensor1D) : y;
+  }
+
+  /** The bias b (null without one), for a following op that adds it itself ({@link BatchNorm.apply}). */
+  get bias(): tf.Tensor1D | null {
+    return this.b as tf.Tensor1D | null;
   }
 }
 
@@ -42,8 +48,9 @@ export class BatchNorm {
     this.beta = params.constant([channels], 0, 'bn_beta');
   }
 
-  apply(x: tf.Tensor4D): tf.Tensor4D {
-    return batchNormTrain(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.eps);
+  /** BN(x), or BN(x + bias) when a per-channel bias is given (see {@link batchNormTrain}). */
+  apply(x: tf.Tensor4D, bias?: tf.Tensor1D): tf.Tensor4D {
+    return batchNormTrain(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.eps, bias);
   }
 }
 
@@ -57,6 +64,7 @@ export class ConvBnAct {
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
-    return leakyRelu(this.bn.apply(this.conv.apply(x)), 0.2);
+    // the conv's bias goes into the BN, which cancels it in the forward pass (no x + b formed)
+    return leakyRelu(this.bn.apply(this.conv.apply(x, false), this.conv.bias ?? undefined), 0.2);
   }
 }

@@ -22,6 +22,9 @@ const cases: Case[] = [
   { x: [1, 8, 8, 2], w: [3, 3, 2, 2], stride: 1, pad: 'valid' },
   { x: [1, 7, 7, 8], w: [1, 1, 8, 3], stride: 1, pad: 'same' },
   { x: [1, 7, 6, 8], w: [1, 1, 8, 3], stride: 2, pad: 'valid' },
+  { x: [1, 100, 90, 4], w: [1, 1, 4, 3], stride: 1, pad: 'valid' }, // 1×1 over more pixels than one matMul chunk
+  { x: [1, 9, 7, 1], w: [1, 1, 1, 5], stride: 1, pad: 'same' }, // 1×1 from one channel
+  { x: [1, 9, 7, 6], w: [1, 1, 6, 1], stride: 1, pad: 'valid' }, // 1×1 to one channel
   { x: [1, 40, 38, 1], w: [31, 31, 1, 1], stride: 1, pad: 'valid' },
   { x: [1, 12, 11, 2], w: [4, 3, 2, 3], stride: 2, pad: 'same' },
   { x: [1, 12, 11, 2], w: [3, 3, 2, 3], stride: 1, pad: 2 },

@@ -54,6 +54,25 @@ test('batchNormTrain and its gradients equal the composed batch norm on cpu', ()
   }
 });
 
+test('batchNormTrain with a bias equals the composed batch norm of x + b on cpu; ∂L/∂b is the (vanishing) sum of ∂L/∂(x + b)', () => {
+  for (const shape of [[1, 9, 7, 5], [2, 6, 6, 3]] as Array<[number, number, number, number]>) {
+    const rng = new Rng(13);
+    const xv = rng.normalArray(shape.reduce((a, b) => a * b, 1)).map((v) => 2 + 3 * v);
+    const c = shape[3];
+    const gv = rng.normalArray(c), bv = rng.normalArray(c), biasv = rng.normalArray(c).map((v) => 5 * v);
+    const rv = rng.normalArray(xv.length);
+    const inputs: Array<[Float32Array, number[]]> = [[xv, shape], [gv, [c]], [bv, [c]], [biasv, [c]]];
+    const ref = valueAndGradients('cpu', inputs, rv, (x, g, b, bias) => composed(tf.add(x, bias) as tf.Tensor4D, g, b));
+    const got = valueAndGradients('wasm', inputs, rv, (x, g, b, bias) => batchNormTrain(x as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-5, bias as tf.Tensor1D));
+    ['y', 'dx', 'dγ', 'dβ'].forEach((name, k) => {
+      const e = relativeError(got[k], ref[k]);
+      assert.ok(e < 2e-4, `${name} ${shape}: ${e}`);
+    });
+    const scale = Math.max(...Array.from(ref[3], Math.abs));
+    for (const db of [got[4], ref[4]]) assert.ok(Math.max(...Array.from(db, Math.abs)) < 1e-4 * scale, `db ${Array.from(db)}`);
+  }
+});
+
 /** Values and gradients of Σ f(inputs)·r on `backend`. */
 function valueAndGradients(backend: string, inputs: Array<[Float32Array | number[], number[]]>, r: Float32Array | number[], f: (...xs: tf.Tensor[]) => tf.Tensor, original = false): Float32Array[] {
   tf.setBackend(backend);

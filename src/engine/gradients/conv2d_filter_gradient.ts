@@ -17,7 +17,8 @@
  * - "flatTapMatMul": as tapMatMul on the flattened, width-padded image, where each tap's window is a
  *   contiguous row range (no strided copies); slower than it looks because every matMul repacks
  *   its large right operand.
- * - "matMul1x1": for 1×1 filters without padding, xᵀ · dy with the transpose done explicitly.
+ * - "matMul1x1": for 1×1 filters without padding, xᵀ · dy with the transpose done explicitly, in pixel
+ *   chunks; for one input or output channel Σ_p x·dy as a channel sum.
  * - "channelMajorTapMatMul": one matMul per tap with dy as the SAME right operand every time, so
  *   tfjs-wasm packs it once (its XNNPACK matMul caches the packed right operand per tensor): xp is
  *   split into its stride phases and transposed ONCE to channel-major rows [s_h·s_w, Cin, N·Hq·Wq];
@@ -30,6 +31,7 @@
 import { tf } from '../tf.js';
 import type { ConvGeometry } from './conv_geometry.js';
 import { blockedCorrelation } from '../ops/blocked_correlation.js';
+import { channelSum } from '../ops/bias_add.js';
 import { blockedApplies, largeFilterTaps } from './conv2d_input_gradient.js';
 
 type T4 = tf.Tensor4D;
@@ -102,10 +104,24 @@ function tapMatMulFilterGradient(x: T4, dy: T4, g: ConvGeometry): T4 {
   return tf.reshape(tf.stack(rows), [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]);
 }
 
-function matMulFilterGradient1x1(x: T4, dy: T4, g: ConvGeometry): T4 {
-  const xT = tf.transpose(tf.reshape(x, [-1, g.inChannels]));
-  const product = tf.matMul(xT, tf.reshape(dy, [-1, g.outChannels]));
-  return tf.reshape(product, [1, 1, g.inChannels, g.outChannels]);
+/**
+ * 1×1 filter gradient ∂L/∂w[0, 0, c, o] = Σ_p x[p, c]·dy[p, o]: xᵀ (transposed explicitly) times dy,
+ * with the pixel sum cut into chunks of {@link tapMatMulChunk} (one long reduction streams both operands
+ * from memory; chunked ≈ 1.3× faster at 286², 32→32). For one input or output channel a broadcast
+ * product and a channel sum (≈ 2× faster than XNNPACK's matMul with a single row, or than transposing x).
+ */
+function matMulFilterGradient1x1(x: T4, dy: T4, g: ConvGeometry, chunk = tapMatMulChunk): T4 {
+  const pixels = g.batch * g.outHeight * g.outWidth;
+  if (g.inChannels === 1 || g.outChannels === 1) return tf.reshape(channelSum(tf.mul(dy, x) as T4), [1, 1, g.inChannels, g.outChannels]);
+  const xT = tf.transpose(tf.reshape(x, [pixels, g.inChannels]));
+  const dyFlat = tf.reshape(dy, [pixels, g.outChannels]);
+  if (pixels <= chunk) return tf.reshape(tf.matMul(xT, dyFlat), [1, 1, g.inChannels, g.outChannels]);
+  const partials: tf.Tensor2D[] = [];
+  for (let start = 0; start < pixels; start += chunk) {
+    const length = Math.min(chunk, pixels - start);
+    partials.push(tf.matMul(tf.slice(xT, [0, start], [g.inChannels, length]), tf.slice(dyFlat, [start, 0], [length, g.outChannels])));
+  }
+  return tf.reshape(tf.addN(partials), [1, 1, g.inChannels, g.outChannels]);
 }
 
 /**

@@ -16,11 +16,12 @@ import { tf } from '../tf.js';
 /** Gradient config for `MirrorPad`; register with `tf.registerGradient`. */
 export const mirrorPadGradConfig: tf.GradConfig = {
   kernelName: tf.MirrorPad,
-  inputsToSave: ['x'],
-  gradFunc: (dy, saved, attrs) => {
-    const [x] = saved;
+  // nothing saved: x's shape is dy's minus the padding (saving x would make tfjs keep a copy of it)
+  inputsToSave: [],
+  gradFunc: (dy, _saved, attrs) => {
     const { paddings, mode } = attrs as unknown as { paddings: Array<[number, number]>; mode: 'reflect' | 'symmetric' };
-    return { x: () => mirrorPadBackward(dy as tf.Tensor, x.shape, paddings, mode) };
+    const xShape = (dy as tf.Tensor).shape.map((d, axis) => d - paddings[axis][0] - paddings[axis][1]);
+    return { x: () => mirrorPadBackward(dy as tf.Tensor, xShape, paddings, mode) };
   },
 };
 

@@ -6,8 +6,9 @@
  *
  * Equal (to float32 rounding) to the composition tf.moments → sub → mul → rsqrt → add, but about
  * five times cheaper on wasm: the per-channel means are global average pools (XNNPACK, one pass)
- * instead of tfjs-wasm's Mean/Sum, which first transpose the whole tensor, and the backward pass is
- * seven elementwise passes instead of the autodiff of the composition (dozens of ops and reductions).
+ * instead of tfjs-wasm's Mean/Sum, which first transpose the whole tensor; the forward pass is four
+ * full-size elementwise passes and the backward five, instead of the autodiff of the composition
+ * (dozens of ops and reductions).
  */
 import { tf } from '../tf.js';
 
@@ -18,27 +19,39 @@ export function channelMean(x: tf.Tensor4D): tf.Tensor4D {
   return (n === 1 ? pooled : tf.mean(pooled, 0, true)) as tf.Tensor4D;
 }
 
-/** y = γ·(x − μ)/√(σ² + ε) + β with batch statistics; x: [N, H, W, C], γ, β: [C]. Differentiable in all three. */
-export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon = 1e-5): tf.Tensor4D {
+/**
+ * y = γ·(x − μ)/√(σ² + ε) + β with batch statistics; x: [N, H, W, C], γ, β: [C]. Differentiable in all
+ * three. With `bias` b ([C]) it is BN(x + b) — the BN of a conv with a bias — without forming x + b:
+ * the mean subtraction removes b exactly (x + b − mean(x + b) = x − mean(x)), while ∂L/∂b = Σ ∂L/∂(x + b)
+ * is still returned by the chain rule (a per-channel sum of ∂L/∂x).
+ *
+ * Computed as c = x − μ, r = 1/√(mean(c²) + ε), y = c·(γr) + β (x̂ = c·r is never formed), and
+ * backward ∂L/∂x = γr·(dy − mean(dy) − c·r²·mean(dy·c)), ∂L/∂γ = r·Σ dy·c, ∂L/∂β = Σ dy.
+ */
+export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon = 1e-5, bias?: tf.Tensor1D): tf.Tensor4D {
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
-    const [xIn, gIn, bIn, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [xIn, gIn, bIn] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
     const x4 = xIn as tf.Tensor4D;
     const centred = tf.sub(x4, channelMean(x4));
     const inv = tf.rsqrt(tf.add(channelMean(tf.square(centred) as tf.Tensor4D), epsilon));
-    const xhat = tf.mul(centred, inv);
-    const value = tf.add(tf.mul(xhat, gIn), bIn);
-    save([xhat, inv, gIn]);
+    const value = tf.add(tf.mul(centred, tf.mul(inv, gIn)), bIn);
+    save([centred, inv, gIn]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xh, iv, g] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D];
-      const [n, h, w, c] = xh.shape;
+      const [c4, iv, g] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D];
+      const [n, h, w, c] = c4.shape;
       const count = n * h * w;
       const dy4 = dy as tf.Tensor4D;
       const meanDy = channelMean(dy4);
-      const meanDyXhat = channelMean(tf.mul(dy4, xh) as tf.Tensor4D);
-      const dx = tf.mul(tf.sub(tf.sub(dy4, meanDy), tf.mul(xh, meanDyXhat)), tf.mul(iv, g));
-      return [dx, tf.reshape(tf.mul(meanDyXhat, count), [c]), tf.reshape(tf.mul(meanDy, count), [c])];
+      const meanDyC = channelMean(tf.mul(dy4, c4) as tf.Tensor4D);
+      const scale = tf.mul(iv, g);
+      // dx = γr·(dy − (c·r²·mean(dy·c) + mean(dy)))
+      const dx = tf.mul(tf.sub(dy4, tf.add(tf.mul(c4, tf.mul(tf.square(iv), meanDyC)), meanDy)), scale) as tf.Tensor4D;
+      const grads = [dx, tf.reshape(tf.mul(tf.mul(meanDyC, iv), count), [c]), tf.reshape(tf.mul(meanDy, count), [c])];
+      if (args.length === 5) grads.push(tf.reshape(tf.mul(channelMean(dx), count), [c]));
+      return grads;
     };
     return { value, gradFunc };
   });
-  return op(x, gamma, beta) as tf.Tensor4D;
+  return (bias ? op(x, gamma, beta, bias) : op(x, gamma, beta)) as tf.Tensor4D;
 }
