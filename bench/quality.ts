@@ -14,10 +14,11 @@ import * as path from 'node:path';
 import { initBackend, type BackendName } from '../src/engine/backend.js';
 import { SdiError } from '../src/errors.js';
 import { readImageFile, readKernelFile, writeImageFile, writeKernelFile } from '../src/io/files.js';
-import { toLuminance } from '../src/image/image.js';
+import { cropImage, toLuminance, type Image } from '../src/image/image.js';
+import { refineKernelWithMap } from '../src/solver/kernel_refinement.js';
 import { scoreLevin } from '../src/metrics/align.js';
 import { kernelNcc, kernelPsnr } from '../src/metrics/kernel_metrics.js';
-import { getMethod } from '../src/methods/registry.js';
+import { getMethod, type MethodResult } from '../src/methods/registry.js';
 import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
 import { presetNames, type PresetName } from '../src/solver/presets.js';
 import type { SolverOptions } from '../src/solver/options.js';
@@ -61,7 +62,7 @@ async function main(argv: string[]): Promise<void> {
     set: { type: 'string' }, method: { type: 'string' }, preset: { type: 'string' }, limit: { type: 'string' },
     images: { type: 'string' }, seed: { type: 'string' }, steps: { type: 'string' }, iters: { type: 'string' },
     scale: { type: 'string' }, restore: { type: 'string' }, tag: { type: 'string' }, trace: { type: 'boolean' },
-    backend: { type: 'string' }, width: { type: 'string' }, 'warm-start': { type: 'string' }, 'max-size': { type: 'string' }, solver: { type: 'string' },
+    backend: { type: 'string' }, width: { type: 'string' }, 'warm-start': { type: 'string' }, 'max-size': { type: 'string' }, solver: { type: 'string' }, refine: { type: 'string' }, 'kernel-from': { type: 'string' },
   }, 'bench:quality');
   if (!values.set || !values.method) throw new SdiError('usage: npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N] [--images ids] [--tag t] [--trace]');
   const method = getMethod(values.method);
@@ -86,9 +87,12 @@ async function main(argv: string[]): Promise<void> {
   if (iters) solver.iterations = iters;
   if (width) solver.unet = { ...(await import('../src/solver/presets.js')).resolveSolverOptions(preset).unet, width };
   const warmStart = choiceOption<NonNullable<DeblurOptions['warmStart']>>(values['warm-start'], 'warm-start', ['none', 'l0', 'dark-channel', 'fft-relu']);
+  const refine = choiceOption<NonNullable<DeblurOptions['refine']>>(values.refine, 'refine', ['none', 'map-l0']);
+  const kernelFrom = values['kernel-from'];
+  if (kernelFrom && (refine !== 'map-l0' || !method.usesSolver)) throw new SdiError('--kernel-from <run> needs --refine map-l0 and a self-diffusion method');
   const maxWorkingSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });
   const run = [method.name, method.usesSolver ? preset : null, values.tag].filter(Boolean).join('-');
-  const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, warmStart: warmStart ?? null, maxWorkingSize: maxWorkingSize ?? null, tag: values.tag ?? null };
+  const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, warmStart: warmStart ?? null, maxWorkingSize: maxWorkingSize ?? null, refine: refine ?? null, kernelFrom: kernelFrom ?? null, tag: values.tag ?? null };
 
   const manifest = await readManifest(values.set);
   let items = manifest.items;
@@ -114,8 +118,8 @@ async function main(argv: string[]): Promise<void> {
     const gtLuma = toLuminance(sharp);
     const trace: QualityRecord['trace'] = [];
     const t0 = performance.now();
-    const result = await method.run(blurred, {
-      kernelSize: estimateKernelSize(item.kernelSize), seed, preset, backend, solver, restore, scale, trueKernel, warmStart, maxWorkingSize,
+    const result = kernelFrom ? await refineEarlierRun(values.set, kernelFrom, item.id, seed, blurred) : await method.run(blurred, {
+      kernelSize: estimateKernelSize(item.kernelSize), seed, preset, backend, solver, restore, scale, trueKernel, warmStart, maxWorkingSize, refine,
       hooks: values.trace ? {
         previews: true,
         onProgress: (p) => {
@@ -123,7 +127,7 @@ async function main(argv: string[]): Promise<void> {
         },
       } : undefined,
     });
-    const wallMs = performance.now() - t0;
+    const wallMs = performance.now() - t0 + (kernelFrom ? (result.report.earlierWallMs as number) : 0);
     const score = scoreLevin(toLuminance(result.image), gtLuma);
     let errorRatio: number | null = null;
     if (method.blind) {
@@ -145,6 +149,25 @@ async function main(argv: string[]): Promise<void> {
     await appendJsonLine(resultsFile, record);
     console.log(`${item.id}: ${run} PSNR ${score.psnr.toFixed(2)} dB SSIM ${score.ssim.toFixed(3)}${record.kernelNcc !== null ? ` kernel NCC ${record.kernelNcc.toFixed(3)}` : ''}${errorRatio !== null ? ` error ratio ${errorRatio.toFixed(2)}` : ''} in ${(wallMs / 1000).toFixed(1)} s`);
   }
+}
+
+/**
+ * `--kernel-from <run> --refine map-l0`: the refinement step of deblur() (solver/kernel_refinement.ts)
+ * applied to the kernel an earlier self-diffusion run of this harness saved for the image, instead of
+ * training again (the training is seeded and deterministic, so this is the same computation as a
+ * `--refine map-l0` run up to the engine version). The record's time is the earlier run's plus the
+ * refinement's; the earlier run must cover the whole image at scale 1 or have been resampled to full size (it is).
+ */
+async function refineEarlierRun(set: string, run: string, id: string, seed: number, blurred: Image): Promise<MethodResult> {
+  const earlier = (await readJsonLines<QualityRecord>(path.join(projectRoot, 'results', 'quality', `${set}.jsonl`))).filter((r) => r.run === run && r.id === id && r.seed === seed && r.status === 'completed').at(-1);
+  if (!earlier) throw new SdiError(`--kernel-from ${run}: no completed record for ${id} (seed ${seed}) in ${set}`);
+  const sdiKernel = await readKernelFile(path.join(projectRoot, 'results', 'quality', set, run, `${id}_kernel.txt`));
+  const maxSide = (earlier.options as { maxWorkingSize?: number | null }).maxWorkingSize ?? 256;
+  const gray = toLuminance(blurred);
+  const w = Math.min(gray.width, maxSide), h = Math.min(gray.height, maxSide);
+  const region = w < gray.width || h < gray.height ? cropImage(gray, Math.floor((gray.width - w) / 2), Math.floor((gray.height - h) / 2), w, h) : gray;
+  const refined = await refineKernelWithMap(region, sdiKernel);
+  return { image: deconvolveHqs(blurred, refined.kernel), kernel: refined.kernel, report: { status: 'completed', refinement: refined.report, kernelFrom: run, earlierWallMs: earlier.wallMs } };
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {

@@ -18,6 +18,7 @@ import type { Kernel } from './physics/kernel.js';
 import { presets, resolveSolverOptions, type PresetName } from './solver/presets.js';
 import { validateSolverOptions, type SolverOptions } from './solver/options.js';
 import type { MapPrior } from './baselines/map_blind.js';
+import { refineKernelWithMap, type KernelRefinement, type KernelRefinementReport } from './solver/kernel_refinement.js';
 import { runSelfDiffusion, type SolverCheckpoint, type SolverEvent, type SolverHooks, type SolverProgress } from './solver/self_diffusion.js';
 
 export type RestoreMode = 'auto' | 'network' | 'nonblind';
@@ -55,6 +56,12 @@ export interface DeblurOptions {
    * start the kernel network at that estimate (SolverOptions.kernelInit).
    */
   warmStart?: 'none' | MapPrior;
+  /**
+   * Refinement of the estimated kernel (default `none`): `map-l0` refines it by full-resolution MAP-L0
+   * alternations and keeps it or MAP-L0's own estimate, whichever has the lower L0 energy
+   * (solver/kernel_refinement.ts). Implies restore `nonblind`.
+   */
+  refine?: KernelRefinement;
   /** Memory budget in bytes; a run estimated to need more is refused with advice (default: resources/memory_estimate.ts). */
   memoryLimitBytes?: number;
 }
@@ -87,6 +94,8 @@ export interface RunReport {
   parameterCounts: { image: number; kernel: number };
   /** The warm start used (null: none) and the time its MAP estimate took. */
   warmStart: { prior: MapPrior; ms: number } | null;
+  /** The kernel refinement (null: none) with its energies and choice. */
+  refinement: KernelRefinementReport | null;
   timings: { totalMs: number; solverMs: number; restoreMs: number; meanStepMs: number; outerMs: number[] };
   lossHistory: number[];
   outerLoss: number[];
@@ -150,7 +159,10 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
   else if (cropped) warnings.push(`image ${input.width}×${input.height} is larger than the working size ${maxSide}: kernel estimated on the centre ${ww}×${wh} crop, full image restored with it`);
   if (kh * 3 > wh || kw * 3 > ww) warnings.push(`kernel ${kh}×${kw} is large for a ${ww}×${wh} region; estimates are more reliable when the region is at least 3× the kernel`);
 
-  const requestedRestore = options.restore ?? 'auto';
+  const refine = options.refine ?? 'none';
+  ensure(['none', 'map-l0'].includes(refine), `refine must be none or map-l0, got '${refine}'`);
+  const requestedRestore = options.restore ?? (refine === 'none' ? 'auto' : 'nonblind');
+  if (refine !== 'none' && requestedRestore === 'network') throw new SdiError('refine=map-l0 changes the kernel after training, so the network image no longer matches it: use restore=nonblind');
   const networkPossible = input.channels === 1 && !cropped && scale === 1;
   const restore: Exclude<RestoreMode, 'auto'> = requestedRestore === 'auto' ? (networkPossible ? presets[preset].restore : 'nonblind') : requestedRestore;
   if (restore === 'network' && !networkPossible) {
@@ -188,7 +200,13 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
 
   for (const e of result.events) warnings.push(`${e.kind} (${e.action}): ${e.detail}`);
   const tRestore = performance.now();
-  const kernel = scale < 1 ? resampleKernel(result.kernel, kw, kh) : result.kernel;
+  let kernel = scale < 1 ? resampleKernel(result.kernel, kw, kh) : result.kernel;
+  let refinement: KernelRefinementReport | null = null;
+  if (refine === 'map-l0' && result.status === 'completed') {
+    const refined = await refineKernelWithMap(region, kernel);
+    kernel = refined.kernel;
+    refinement = refined.report;
+  }
   let image: Image;
   if (restore === 'network') {
     image = result.image;
@@ -211,6 +229,7 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     events: result.events,
     parameterCounts: result.parameterCounts,
     warmStart,
+    refinement,
     timings: { totalMs: performance.now() - started, solverMs, restoreMs, meanStepMs: result.stepsDone ? solverMs / result.stepsDone : 0, outerMs: result.outerMs },
     lossHistory: result.lossHistory,
     outerLoss: result.outerLoss,

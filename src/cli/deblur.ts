@@ -16,7 +16,7 @@ import { formatDuration, ProgressPrinter } from './progress.js';
 import { getMethod, methodNames, type Method, type MethodContext } from '../methods/registry.js';
 import type { Image } from '../image/image.js';
 
-const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--restore auto|network|nonblind] [--max-size N] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
+const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--restore auto|network|nonblind] [--max-size N] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
 
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, {
@@ -34,6 +34,7 @@ export async function run(argv: string[]): Promise<void> {
     'max-size': { type: 'string' },
     scale: { type: 'string' },
     'warm-start': { type: 'string' },
+    refine: { type: 'string' },
     report: { type: 'string' },
     checkpoint: { type: 'string' },
     resume: { type: 'boolean' },
@@ -58,6 +59,7 @@ export async function run(argv: string[]): Promise<void> {
   const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
   const maxSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });
   const scale = numberOption(values.scale, 'scale', { min: 0.05, max: 1 });
+  const refine = choiceOption<NonNullable<DeblurOptions['refine']>>(values.refine, 'refine', ['none', 'map-l0']);
   const warmStart = choiceOption<NonNullable<DeblurOptions['warmStart']>>(values['warm-start'], 'warm-start', ['none', 'l0', 'dark-channel', 'fft-relu']);
   for (const [flag, file] of [['-o', output], ['--kernel-out', values['kernel-out']], ['--report', values.report]] as const) {
     if (file && !/\.(png|jpe?g|txt|json)$/i.test(file)) throw new SdiError(`${flag} ${file}: unsupported extension`);
@@ -68,7 +70,7 @@ export async function run(argv: string[]): Promise<void> {
   for (const file of [output, values['kernel-out'], values.report]) if (file) assertNotInput(file);
   if (values.resume && !values.checkpoint) throw new SdiError('--resume needs --checkpoint <dir> (the folder of the interrupted run)');
   const method = values.method === undefined || values.method === 'sdi' ? null : blindMethod(values.method);
-  if (method && (values.checkpoint || values.mode || values['warm-start'])) throw new SdiError(`--checkpoint, --mode and --warm-start apply to --method sdi only, not ${method.name}`);
+  if (method && (values.checkpoint || values.mode || values['warm-start'] || values.refine)) throw new SdiError(`--checkpoint, --mode, --warm-start and --refine apply to --method sdi only, not ${method.name}`);
 
   const image = await readImageFile(input);
   for (const file of [output, values['kernel-out'], values.report]) if (file) await prepareOutputPath(file);
@@ -112,7 +114,7 @@ export async function run(argv: string[]): Promise<void> {
   process.once('SIGTERM', onSignal);
   let result;
   try {
-    result = await deblur(image, { preset, kernelSize, seed, backend, solver, maxWorkingSize: maxSize, restore, scale, warmStart }, { onProgress: (p) => { sayResumed(); progress.update(p); }, signal: controller.signal, onCheckpoint, resume });
+    result = await deblur(image, { preset, kernelSize, seed, backend, solver, maxWorkingSize: maxSize, restore: values.restore === undefined ? undefined : restore, scale, warmStart, refine }, { onProgress: (p) => { sayResumed(); progress.update(p); }, signal: controller.signal, onCheckpoint, resume });
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);

@@ -25,6 +25,8 @@ export interface MethodContext {
   maxWorkingSize?: number;
   /** Warm start of the self-diffusion kernel network from a MAP estimate (DeblurOptions.warmStart). */
   warmStart?: DeblurOptions['warmStart'];
+  /** Kernel refinement after self-diffusion (DeblurOptions.refine). */
+  refine?: DeblurOptions['refine'];
   /** The true kernel, for non-blind reference methods. */
   trueKernel?: Kernel;
   hooks?: DeblurHooks;
@@ -58,7 +60,7 @@ function selfDiffusion(name: string, description: string, mode: SolverOptions['m
       const r = await deblur(blurred, {
         preset: ctx.preset, kernelSize: ctx.kernelSize, seed: ctx.seed, backend: ctx.backend,
         solver: { ...ctx.solver, mode }, restore: ctx.restore, scale: ctx.scale, maxWorkingSize: ctx.maxWorkingSize,
-        warmStart: ctx.warmStart,
+        warmStart: ctx.warmStart, refine: ctx.refine,
       }, ctx.hooks);
       return { image: r.image, kernel: r.kernel, report: r.report as unknown as Record<string, unknown> };
     },
