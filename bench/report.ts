@@ -17,6 +17,11 @@ import type { QualityRecord } from './quality.js';
 
 const dir = path.join(projectRoot, 'results', 'quality');
 
+/** Seconds as `12 s` or `3.1 min`. */
+function formatSeconds(sec: number): string {
+  return sec < 120 ? `${sec.toFixed(sec < 10 ? 1 : 0)} s` : `${(sec / 60).toFixed(1)} min`;
+}
+
 function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 }
@@ -45,7 +50,7 @@ async function main(): Promise<void> {
       const m = rs[0].machine;
       lines.push(`| ${key} | ${rs.length}${total ? `/${total}` : ''} | ${mean(rs.map((r) => r.psnr)).toFixed(2)} | ${mean(rs.map((r) => r.ssim)).toFixed(3)} | ${mean(rs.map((r) => r.psnrUnaligned)).toFixed(2)} | ${ncc.length ? mean(ncc).toFixed(3) : '–'} | ${er.length ? mean(er).toFixed(2) : '–'} | ${(mean(rs.map((r) => r.wallMs)) / 1000).toFixed(1)} | ${rs[0].backend} | ${m.cpu.trim()} ×${m.cores} |`);
       if (!summary.has(key)) summary.set(key, new Map());
-      summary.get(key)!.set(set, `${mean(rs.map((r) => r.psnr)).toFixed(2)} / ${mean(rs.map((r) => r.ssim)).toFixed(3)} (${rs.length}${total ? `/${total}` : ''})`);
+      summary.get(key)!.set(set, `${mean(rs.map((r) => r.psnr)).toFixed(2)} / ${mean(rs.map((r) => r.ssim)).toFixed(3)} (${rs.length}${total ? `/${total}` : ''}, ${formatSeconds(mean(rs.map((r) => r.wallMs)) / 1000)})`);
     }
     lines.push('', '<details><summary>per image</summary>', '', '| run | image | PSNR | SSIM | kernel NCC | s |', '|---|---|---|---|---|---|');
     for (const [key, rs] of runs) for (const r of rs) lines.push(`| ${key} | ${r.id} | ${r.psnr.toFixed(2)} | ${r.ssim.toFixed(3)} | ${r.kernelNcc?.toFixed(3) ?? '–'} | ${(r.wallMs / 1000).toFixed(1)} |`);
@@ -64,7 +69,7 @@ async function main(): Promise<void> {
     }
   }
   const sets = files.map((f) => f.replace(/\.jsonl$/, ''));
-  lines.splice(4, 0, '## Summary (aligned PSNR dB / SSIM, images done)', '', `| run | ${sets.join(' | ')} |`, `|---|${sets.map(() => '---').join('|')}|`,
+  lines.splice(4, 0, '## Summary (aligned PSNR dB / SSIM, images done, mean time per image)', '', `| run | ${sets.join(' | ')} |`, `|---|${sets.map(() => '---').join('|')}|`,
     ...[...summary.entries()].map(([k, m]) => `| ${k} | ${sets.map((s) => m.get(s) ?? '–').join(' | ')} |`), '');
   await fs.writeFile(path.join(dir, 'REPORT.md'), lines.join('\n') + '\n');
   console.log(`wrote ${path.relative(projectRoot, path.join(dir, 'REPORT.md'))}`);
