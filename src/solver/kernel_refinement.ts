@@ -3,18 +3,19 @@
  *
  * With the short schedules a CPU affords, the self-diffusion kernel k_sdi has the right support and
  * shape more often than the right detail (and at `scale` < 1 it is resampled from a coarse estimate).
- * Refinement takes two candidates on the gray working region y:
+ * Refinement takes three candidates on the gray working region y:
  *
- *   k_r = MAP-L0 alternations at full resolution started from k_sdi   (baselines/map_blind.ts, no pyramid)
- *   k_m = MAP-L0 coarse to fine from its own 2-tap start             (the `map-l0` baseline)
+ *   k_sdi = the network's kernel as it is
+ *   k_r   = MAP-L0 alternations at full resolution started from k_sdi   (baselines/map_blind.ts, no pyramid)
+ *   k_m   = MAP-L0 coarse to fine from its own 2-tap start             (the `map-l0` baseline)
  *
- * and keeps the one that explains y better under the L0 energy of baselines/map_blind.ts:
+ * and keeps the one that explains y best under the L0 energy of baselines/map_blind.ts:
  *
- *   k = argmin_{k ∈ {k_r, k_m}} E(k),  E(k) = ‖k ∗ x_k − y‖²_Ω + μ·‖∇x_k‖₀,  μ = 4e-3,
+ *   k = argmin_{k ∈ {k_sdi, k_r, k_m}} E(k),  E(k) = ‖k ∗ x_k − y‖²_Ω + μ·‖∇x_k‖₀,  μ = 4e-3,
  *
- * x_k the L0-regularised latent for k. This is a hybrid: where the self-diffusion kernel is in MAP's
- * basin of a better optimum (MAP's own pyramid failing) it wins, otherwise MAP's kernel is kept. The
- * report says which.
+ * x_k the L0-regularised latent for k. This is a hybrid: on sharp-edged photos MAP's alternations
+ * sharpen the network's kernel (or MAP's own kernel wins); on smooth ones (faces), where the L0 prior
+ * finds too few edges, the network's kernel is kept. The report says which.
  */
 import type { Image } from '../image/image.js';
 import type { Kernel } from '../physics/kernel.js';
@@ -24,9 +25,9 @@ export type KernelRefinement = 'none' | 'map-l0';
 
 export interface KernelRefinementReport {
   method: 'map-l0';
-  /** E of the refined self-diffusion kernel and of MAP's own kernel (lower is better). */
-  energies: { refined: number; map: number };
-  chosen: 'refined' | 'map';
+  /** E of the network's kernel, the refined one and MAP's own (lower is better). */
+  energies: { network: number; refined: number; map: number };
+  chosen: 'network' | 'refined' | 'map';
   /** Kernel NCC-free summary of how far refinement moved the kernel: Σ|k_r − k_sdi|. */
   refinedChange: number;
   ms: number;
@@ -39,7 +40,7 @@ export const SELECTION_MU = 4e-3;
 
 /**
  * Refines `kernel` (estimated on `region`, gray, full resolution, [kh, kw] = its size) as the module
- * comment describes. Deterministic.
+ * comment describes: returns the lowest-energy candidate (ties keep the network's). Deterministic.
  */
 export async function refineKernelWithMap(region: Image, kernel: Kernel): Promise<{ kernel: Kernel; report: KernelRefinementReport }> {
   const t0 = performance.now();
@@ -47,9 +48,10 @@ export async function refineKernelWithMap(region: Image, kernel: Kernel): Promis
   const size: [number, number] = [kernel.height, kernel.width];
   const refined = estimateKernelMap(region, { prior: 'l0', kernelSize: size, initialKernel: kernel, iterationsPerScale: REFINE_ITERATIONS }).kernel;
   const map = estimateKernelMap(region, { prior: 'l0', kernelSize: size }).kernel;
-  const energies = { refined: mapEnergy(region, refined, SELECTION_MU), map: mapEnergy(region, map, SELECTION_MU) };
-  const chosen = energies.refined <= energies.map ? 'refined' : 'map';
+  const energies = { network: mapEnergy(region, kernel, SELECTION_MU), refined: mapEnergy(region, refined, SELECTION_MU), map: mapEnergy(region, map, SELECTION_MU) };
+  const candidates = { network: kernel, refined, map };
+  const chosen = (['network', 'refined', 'map'] as const).reduce((best, c) => (energies[c] < energies[best] ? c : best), 'network' as KernelRefinementReport['chosen']);
   let refinedChange = 0;
   for (let i = 0; i < kernel.data.length; i++) refinedChange += Math.abs(refined.data[i] - kernel.data[i]);
-  return { kernel: chosen === 'refined' ? refined : map, report: { method: 'map-l0', energies, chosen, refinedChange, ms: performance.now() - t0 } };
+  return { kernel: candidates[chosen], report: { method: 'map-l0', energies, chosen, refinedChange, ms: performance.now() - t0 } };
 }
