@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { initBackend, type BackendName } from '../src/engine/backend.js';
 import { SdiError } from '../src/errors.js';
 import { readImageFile, readKernelFile, writeImageFile, writeKernelFile } from '../src/io/files.js';
-import { cropImage, toLuminance, type Image } from '../src/image/image.js';
+import { toLuminance, type Image } from '../src/image/image.js';
 import { refineKernelWithMap } from '../src/solver/kernel_refinement.js';
 import { scoreLevin } from '../src/metrics/align.js';
 import { kernelNcc, kernelPsnr } from '../src/metrics/kernel_metrics.js';
@@ -22,7 +22,7 @@ import { getMethod, type MethodResult } from '../src/methods/registry.js';
 import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
 import { presetNames, type PresetName } from '../src/solver/presets.js';
 import type { SolverOptions } from '../src/solver/options.js';
-import type { DeblurOptions, RestoreMode } from '../src/deblur.js';
+import { kernelEstimationRegion, type DeblurOptions, type RestoreMode } from '../src/deblur.js';
 import { appendJsonLine, machineDescription, projectRoot, readJsonLines, readManifest } from './common.js';
 import { deconvolveHqs } from '../src/deconv/index.js';
 
@@ -163,9 +163,7 @@ async function refineEarlierRun(set: string, run: string, id: string, seed: numb
   if (!earlier) throw new SdiError(`--kernel-from ${run}: no completed record for ${id} (seed ${seed}) in ${set}`);
   const sdiKernel = await readKernelFile(path.join(projectRoot, 'results', 'quality', set, run, `${id}_kernel.txt`));
   const maxSide = (earlier.options as { maxWorkingSize?: number | null }).maxWorkingSize ?? 256;
-  const gray = toLuminance(blurred);
-  const w = Math.min(gray.width, maxSide), h = Math.min(gray.height, maxSide);
-  const region = w < gray.width || h < gray.height ? cropImage(gray, Math.floor((gray.width - w) / 2), Math.floor((gray.height - h) / 2), w, h) : gray;
+  const region = kernelEstimationRegion(toLuminance(blurred), undefined, maxSide).image;
   const refined = await refineKernelWithMap(region, sdiKernel);
   return { image: deconvolveHqs(blurred, refined.kernel), kernel: refined.kernel, report: { status: 'completed', refinement: refined.report, kernelFrom: run, earlierWallMs: earlier.wallMs } };
 }

@@ -145,10 +145,7 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
       area.x0 + area.width <= input.width && area.y0 + area.height <= input.height,
     `region ${area.width}×${area.height}+${area.x0}+${area.y0} is not inside the ${input.width}×${input.height} image`,
   );
-  const ww = Math.min(area.width, maxSide), wh = Math.min(area.height, maxSide);
-  const cropped = ww < input.width || wh < input.height;
-  const x0 = area.x0 + Math.floor((area.width - ww) / 2), y0 = area.y0 + Math.floor((area.height - wh) / 2);
-  const region = cropped ? cropImage(gray, x0, y0, ww, wh) : gray;
+  const { image: region, x0, y0, width: ww, height: wh, cropped } = kernelEstimationRegion(gray, area, maxSide);
   ensure(kh < wh && kw < ww, `kernel size ${kh}×${kw} must be smaller than the working region ${ww}×${wh}`);
   const scale = options.scale ?? presets[preset].scale ?? 1;
   ensure(scale > 0 && scale <= 1, `scale must be in (0, 1], got ${scale}`);
@@ -237,6 +234,19 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     startedAt,
   };
   return { image, kernel, report };
+}
+
+/**
+ * The part of `image` the kernel is estimated on: the centre max(side) × max(side) crop of `area`
+ * (default the whole image), x0 = area.x0 + ⌊(area.width − w)/2⌋ and likewise y0; `cropped` when
+ * that is not the whole image (then `image` is a copy).
+ */
+export function kernelEstimationRegion(image: Image, area: { x0: number; y0: number; width: number; height: number } | undefined, maxSide: number): { image: Image; x0: number; y0: number; width: number; height: number; cropped: boolean } {
+  const a = area ?? { x0: 0, y0: 0, width: image.width, height: image.height };
+  const width = Math.min(a.width, maxSide), height = Math.min(a.height, maxSide);
+  const cropped = width < image.width || height < image.height;
+  const x0 = a.x0 + Math.floor((a.width - width) / 2), y0 = a.y0 + Math.floor((a.height - height) / 2);
+  return { image: cropped ? cropImage(image, x0, y0, width, height) : image, x0, y0, width, height, cropped };
 }
 
 /**
