@@ -57,9 +57,9 @@ export interface DeblurOptions {
    */
   warmStart?: 'none' | MapPrior;
   /**
-   * Refinement of the estimated kernel (default `none`): `map-l0` refines it by full-resolution MAP-L0
-   * alternations and keeps it or MAP-L0's own estimate, whichever has the lower L0 energy
-   * (solver/kernel_refinement.ts). Implies restore `nonblind`.
+   * Refinement of the estimated kernel (default `none`): `map-l0` keeps, of the network's kernel, that
+   * kernel refined by full-resolution MAP-L0 alternations and MAP-L0's own estimate, the one with the
+   * lowest L0 energy (solver/kernel_refinement.ts). Implies restore `nonblind`.
    */
   refine?: KernelRefinement;
   /** Memory budget in bytes; a run estimated to need more is refused with advice (default: resources/memory_estimate.ts). */

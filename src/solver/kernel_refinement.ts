@@ -28,7 +28,7 @@ export interface KernelRefinementReport {
   /** E of the network's kernel, the refined one and MAP's own (lower is better). */
   energies: { network: number; refined: number; map: number };
   chosen: 'network' | 'refined' | 'map';
-  /** Kernel NCC-free summary of how far refinement moved the kernel: Σ|k_r − k_sdi|. */
+  /** How far the MAP alternations moved the network's kernel: Σ|k_r − k_sdi| (needs no true kernel). */
   refinedChange: number;
   ms: number;
 }
