@@ -49,6 +49,19 @@ export interface SolverOptions {
   lossReduction: 'sum' | 'mean';
   /** Kernel sparsity prior λR(k). */
   prior: KernelPrior;
+  /**
+   * Weight λ_c of the centring penalty λ_c ‖c(k) − c₀‖² (kernel_centring.ts: squared distance in
+   * pixels of the kernel's centre of mass from its window's centre), which stops the kernel drifting
+   * to the window's edge and being clipped there. 0 turns it off (the paper has none).
+   */
+  centring: number;
+  /**
+   * After each outer step, move the kernel estimate back to the centre of its window (circularly,
+   * with the image latent moved the opposite way so x ⊛ k is unchanged): self_diffusion.ts
+   * `recentre`. Without it the kernel can drift to the window's edge and be clipped (the data term
+   * cannot tell a shifted kernel from a shifted image). Default false (the paper does not).
+   */
+  recentreKernel: boolean;
   /** Seed of every random draw (weights, x_T, z_T, per-step noise). */
   seed: number;
   /**
@@ -76,6 +89,8 @@ export const defaultSolverOptions: SolverOptions = {
   kernelHiddenUnits: 1000,
   kernelHiddenLayers: 3,
   prior: { kind: 'lp', weight: 2e-3, p: 0.5 },
+  centring: 0,
+  recentreKernel: false,
   seed: 0,
   lossReduction: 'sum',
   kernelInit: null,
@@ -113,4 +128,5 @@ export function validateSolverOptions(o: SolverOptions): void {
   }
   if (!['sum', 'mean'].includes(o.lossReduction)) throw new SdiError(`lossReduction must be sum or mean, got '${o.lossReduction}'`);
   if (!['none', 'lp', 'l2-neg'].includes(o.prior.kind)) throw new SdiError(`prior must be none, lp or l2-neg, got '${o.prior.kind}'`);
+  if (!(Number.isFinite(o.centring) && o.centring >= 0)) throw new SdiError(`centring must be a finite number ≥ 0, got ${o.centring}`);
 }

@@ -20,6 +20,8 @@ import { SkipUNet } from '../nn/unet.js';
 import { blurValid } from './differentiable_blur.js';
 import { FlatAdam, type FlatAdamState } from './flat_adam.js';
 import { kernelPriorValue } from './kernel_prior.js';
+import { kernelCentringPenalty, kernelCentroidOffset } from './kernel_centring.js';
+import { roll2d } from './circular_shift.js';
 import { linearNoiseSchedule } from './schedule.js';
 import type { SolverOptions } from './options.js';
 
@@ -61,6 +63,8 @@ export interface SolverCheckpoint {
   x: Float32Array;
   z: Float32Array;
   kernel: Float32Array;
+  /** Circular shift (rows, columns) applied to G_φ's output to keep the kernel centred (options.recentreKernel); absent = (0, 0). */
+  kernelShift?: [number, number];
   imageParams: Float32Array[];
   kernelParams: Float32Array[];
   adamImage: FlatAdamState;
@@ -150,6 +154,10 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   let z: tf.Tensor2D = tf.clone(z0);
   /** G_φ(ẑ) at the end of the last outer step: the kernel estimate. */
   let kernelNow: tf.Tensor2D = tf.clone(z0);
+  /** The kernel estimate is roll(G_φ(ẑ), kernelShift) (options.recentreKernel). */
+  let kernelShift: [number, number] = [0, 0];
+  const shiftedKernel = (raw: tf.Tensor2D, shift: readonly [number, number]): tf.Tensor2D =>
+    shift[0] === 0 && shift[1] === 0 ? raw : tf.reshape(roll2d(tf.reshape(raw, [kh, kw]) as tf.Tensor2D, shift), [1, kh * kw]);
 
   const lossHistory: number[] = [];
   const outerLoss: number[] = [];
@@ -178,12 +186,12 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   let lastLoss = NaN;
   let lastYield = t0;
 
-  const lossOf = (xn: tf.Tensor4D, zn: tf.Tensor2D) => (): tf.Scalar => {
+  const lossOf = (xn: tf.Tensor4D, zn: tf.Tensor2D, shift: readonly [number, number]) => (): tf.Scalar => {
     const xo = unet.apply(xn);
-    const ko = kgen.apply(zn);
+    const ko = shiftedKernel(kgen.apply(zn), shift);
     const residual = tf.sub(blurValid(xo, tf.reshape(ko, [kh, kw]) as tf.Tensor2D), y);
     const data = opts.lossReduction === 'mean' ? tf.mean(tf.square(residual)) : tf.sum(tf.square(residual));
-    return tf.add(data, kernelPriorValue(ko, opts.prior)) as tf.Scalar;
+    return tf.addN([data, kernelPriorValue(ko, opts.prior), kernelCentringPenalty(ko, kh, kw, opts.centring)]) as tf.Scalar;
   };
 
   try {
@@ -193,7 +201,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       const xn: tf.Tensor4D = opts.mode === 'selfdeblur' ? tf.clone(x) : tf.tidy(() => tf.add(x, tf.mul(sigma, tf.tensor(noise.normalArray(Hp * Wp), x.shape))));
       const zn: tf.Tensor2D =
         opts.mode === 'k-diff' ? tf.tidy(() => tf.add(z, tf.mul(opts.kernelNoise * sigma, tf.tensor(noise.normalArray(kh * kw), z.shape)))) : tf.clone(z0);
-      const f = lossOf(xn, zn);
+      const f = lossOf(xn, zn, [kernelShift[0], kernelShift[1]]);
       // Divergence guard: the state after drawing this step's noise, to restart the step from.
       const startState = await snapshot(T - t);
       let restarts = 0;
@@ -251,6 +259,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       advance(xn, zn);
       xn.dispose();
       zn.dispose();
+      if (opts.recentreKernel) await recentre();
       outerLoss.push(lastLoss);
       await detectTrivialSolution(T - t + 1);
       outerMs.push(performance.now() - tStart);
@@ -287,6 +296,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       x: await read(x),
       z: await read(z),
       kernel: await read(kernelNow),
+      kernelShift: [kernelShift[0], kernelShift[1]],
       imageParams: await Promise.all(unet.variables.map(read)),
       kernelParams: await Promise.all(kgen.variables.map(read)),
       adamImage: await optImage.readState(),
@@ -319,6 +329,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
     x = tf.tensor4d(c.x, [1, Hp, Wp, 1]);
     z = tf.tensor2d(c.z, [1, kh * kw]);
     kernelNow = tf.tensor2d(c.kernel, [1, kh * kw]);
+    kernelShift = c.kernelShift ? [c.kernelShift[0], c.kernelShift[1]] : [0, 0];
     noise.setState(c.noiseRng);
   }
 
@@ -347,13 +358,32 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
     const xNext = tf.tidy(() => unet.apply(xn));
     x.dispose();
     x = xNext;
-    const kNext = tf.tidy(() => kgen.apply(zn));
+    const kRaw = tf.tidy(() => kgen.apply(zn));
     if (opts.mode === 'k-diff') {
       z.dispose();
-      z = tf.clone(kNext);
+      z = tf.clone(kRaw);
     }
     kernelNow.dispose();
-    kernelNow = kNext;
+    kernelNow = tf.tidy(() => shiftedKernel(kRaw, kernelShift));
+    if (kernelNow !== kRaw) kRaw.dispose();
+  }
+
+  /**
+   * Keeps the kernel centred on its window's torus: with d = round(c(k) − c₀) the kernel's
+   * centre-of-mass offset (kernel_centring.ts), the kernel becomes roll(k, −d) and, so that
+   * x ⊛ k is unchanged, the image latent x becomes roll(x, +d). G_φ itself is untouched: the shift
+   * is applied to its output from now on (kernelShift).
+   */
+  async function recentre(): Promise<void> {
+    const [dy, dx] = kernelCentroidOffset(await kernelNow.data(), kh, kw).map(Math.round);
+    if (dy === 0 && dx === 0) return;
+    kernelShift = [kernelShift[0] - dy, kernelShift[1] - dx];
+    const kRolled = tf.tidy(() => tf.reshape(roll2d(tf.reshape(kernelNow, [kh, kw]) as tf.Tensor2D, [-dy, -dx]), [1, kh * kw]) as tf.Tensor2D);
+    kernelNow.dispose();
+    kernelNow = kRolled;
+    const xRolled = tf.tidy(() => tf.reshape(roll2d(tf.reshape(x, [Hp, Wp]) as tf.Tensor2D, [dy, dx]), [1, Hp, Wp, 1]) as tf.Tensor4D);
+    x.dispose();
+    x = xRolled;
   }
 
   /** Current image estimate (x cropped to H × W where it aligns with y) and kernel estimate. */

@@ -109,3 +109,23 @@ test('lossReduction mean is the sum-of-squares data term over H·W (first step, 
   const ratio = sum.lossHistory[0] / mean.lossHistory[0];
   assert.ok(Math.abs(ratio / (image.width * image.height) - 1) < 1e-4, `ratio ${ratio}`);
 });
+
+test('recentreKernel keeps the kernel centred in its window, leaks nothing, and resumes bit-identically', async () => {
+  await initBackend('cpu');
+  const { kernelCentroidOffset } = await import('../../src/solver/kernel_centring.js');
+  // Start the kernel network at an off-centre kernel (mass around (1, 1) of the 7×7 window) so that the first outer step has to re-centre it.
+  const offCentre = Array.from({ length: 49 }, (_, i) => (Math.floor(i / 7) <= 2 && i % 7 <= 2 ? 1 : 0.01));
+  const opts: SolverOptions = { ...tiny, kernelSize: [7, 7], recentreKernel: true, kernelInit: offCentre, seed: 5 };
+  const start = tf.memory().numTensors;
+  const checkpoints: import('../../src/solver/self_diffusion.js').SolverCheckpoint[] = [];
+  const full = await runSelfDiffusion(image, opts, { onCheckpoint: (c) => { checkpoints.push(c); } });
+  assert.equal(tf.memory().numTensors, start);
+  for (const c of checkpoints) {
+    const [dy, dx] = kernelCentroidOffset(c.kernel, 7, 7);
+    assert.ok(Math.abs(dy) <= 0.5 && Math.abs(dx) <= 0.5, `outer step ${c.outerDone}: centroid offset ${dy}, ${dx}`);
+  }
+  assert.ok(checkpoints.some((c) => c.kernelShift && (c.kernelShift[0] !== 0 || c.kernelShift[1] !== 0)), `no shift in ${checkpoints.map((c) => c.kernelShift)}`);
+  const resumed = await runSelfDiffusion(image, opts, { resume: checkpoints[1] });
+  assert.deepEqual(Array.from(resumed.kernel.data), Array.from(full.kernel.data));
+  assert.deepEqual(Array.from(resumed.image.data), Array.from(full.image.data));
+});
