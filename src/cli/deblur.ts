@@ -16,7 +16,7 @@ import { formatDuration, ProgressPrinter } from './progress.js';
 import { getMethod, methodNames, type Method, type MethodContext } from '../methods/registry.js';
 import type { Image } from '../image/image.js';
 
-const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--restore auto|network|nonblind] [--max-size N] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
+const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
 
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, {
@@ -30,6 +30,7 @@ export async function run(argv: string[]): Promise<void> {
     method: { type: 'string' },
     seed: { type: 'string' },
     backend: { type: 'string' },
+    threads: { type: 'string' },
     restore: { type: 'string' },
     'max-size': { type: 'string' },
     scale: { type: 'string' },
@@ -57,6 +58,10 @@ export async function run(argv: string[]): Promise<void> {
   const steps = numberOption(values.steps, 'steps', { integer: true, min: 1, max: 10000 });
   const iters = numberOption(values.iters, 'iters', { integer: true, min: 1, max: 100000 });
   const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
+  // wasm threads (src/engine/wasm_threads.ts reads SDI_WASM_THREADS when the backend starts): 1 by
+  // default, since on a machine busy with other work the threaded binary is slower.
+  const threads = numberOption(values.threads, 'threads', { integer: true, min: 1, max: 8 });
+  if (threads !== undefined) process.env.SDI_WASM_THREADS = String(threads);
   const maxSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });
   const scale = numberOption(values.scale, 'scale', { min: 0.05, max: 1 });
   const refine = choiceOption<NonNullable<DeblurOptions['refine']>>(values.refine, 'refine', ['none', 'map-l0']);

@@ -3,8 +3,8 @@
  * `webgpu` (when a WebGPU adapter is available). Registers the project's gradients first, so conv
  * nets train on every backend (tfjs keeps one gradient registry for all backends).
  *
- * Threads (wasm): in Node the threaded XNNPACK binary is started with one thread per logical CPU
- * (at most 8; `SDI_WASM_THREADS=n` overrides, 1 disables) through the workarounds documented in
+ * Threads (wasm): in Node the threaded XNNPACK binary is started with one thread per free core
+ * (cores minus the load average, at most 8; `SDI_WASM_THREADS=n` overrides, 1 disables) through the workarounds documented in
  * wasm_threads.ts; `BackendInfo.threads` reports what the backend actually runs on
  * (`getThreadsCount()`). If the threaded start fails, the single-threaded binary is started instead
  * and the reason says why. In browsers tfjs decides (threads need a cross-origin-isolated page).

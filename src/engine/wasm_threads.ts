@@ -41,16 +41,24 @@ export function isNode(): boolean {
 }
 
 /**
- * Threads to use for wasm: `SDI_WASM_THREADS` if set (at most 8, the workers the binary pre-creates),
- * else 1. Measured on the 2-core machine (2026-11-26): a DeblurSDI training step issues ~2000 small
- * ops, and the thread pool's per-op synchronisation made whole steps slower with 2 threads than with
- * 1 (128² / 32 ch: 1.1 s vs 0.65 s; 192²: 1.6 s vs 1.05 s; a tiny net: 232 ms vs 32 ms), even though
- * single large convs gained (26 → 34 GFLOP/s). So threading is opt-in until ops are fused further.
+ * Threads to use for wasm in Node: `SDI_WASM_THREADS` if set (at most 8, the workers the binary
+ * pre-creates), else the cores that are free when the backend starts,
+ *
+ *   threads = clamp(cores − round(load₁), 1, 8),
+ *
+ * with load₁ the 1-minute load average. Measured on the 2-core machine (2026-11-26, bench:speed and
+ * a `fast` run, results bit-identical to one thread): on an idle machine 2 threads make the
+ * 256²/32-channel step ≈ 20 % faster (≈ 1.0 s vs 1.23 s), the 128² step of the `fast` preset ≈ 13 %
+ * faster and the 64² step ≈ 12 % slower (per-op synchronisation); on a machine where another
+ * process keeps a core busy the threaded pool is much slower (2.6 s vs 1.6 s per 256² step), hence
+ * the load term. Set `SDI_WASM_THREADS` (or `sdi deblur --threads`) to fix it.
  */
 export async function wantedWasmThreads(): Promise<number> {
   const fromEnv = Number(process.env.SDI_WASM_THREADS);
   if (Number.isInteger(fromEnv) && fromEnv >= 1) return Math.min(fromEnv, 8);
-  return 1;
+  const os = await import('node:os');
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, Math.min(8, cores - Math.round(os.loadavg()[0])));
 }
 
 /**
