@@ -22,7 +22,7 @@
  * side (l0_image_update.ts solves the two parts separately).
  */
 import { fft2d } from '../math/fft.js';
-import { RealFft2d } from './real_fft2d.js';
+import { RealFft2d } from '../math/real_fft2d.js';
 
 /** RFT(x) = ½ F⁻¹(|Re X|) from the spectrum X of a real rows×cols plane (module comment). */
 export function reluFourierTransformFromSpectrum(Xre: Float64Array, fft: RealFft2d): Float64Array {

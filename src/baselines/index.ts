@@ -13,5 +13,5 @@ export { reluFourierTransform, reluFourierTransformFromSpectrum, fftReluRightHan
 export { edgeThreshold, selectEdges, EDGE_PIXELS_PER_ORIENTATION } from './edge_selection.js';
 export { pyramidLevels, initialKernel, upsampleKernel, PYRAMID_DEFAULTS, type PyramidLevel } from './pyramid.js';
 export { circularGradients, circularGradientAdjoint, gradientPowerSpectrum, boundedGradients } from './finite_differences.js';
-export { RealFft2d } from './real_fft2d.js';
+export { RealFft2d } from '../math/real_fft2d.js';
 export { baselineMethods } from './methods.js';

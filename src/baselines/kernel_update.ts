@@ -17,7 +17,7 @@
 import { nextPow2 } from '../math/fft.js';
 import { createKernel, type Kernel } from '../physics/kernel.js';
 import { boundedGradients } from './finite_differences.js';
-import { RealFft2d } from './real_fft2d.js';
+import { RealFft2d } from '../math/real_fft2d.js';
 
 /** Options of {@link kernelLeastSquares}. */
 export interface KernelUpdateOptions {

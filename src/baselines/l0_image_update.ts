@@ -24,7 +24,7 @@ import type { Spectrum } from '../math/fft.js';
 import { darkChannelTarget } from './dark_channel.js';
 import { fftReluRightHandSide } from './fft_relu_prior.js';
 import { circularGradientAdjoint, circularGradients, gradientPowerSpectrum } from './finite_differences.js';
-import { RealFft2d } from './real_fft2d.js';
+import { RealFft2d } from '../math/real_fft2d.js';
 
 /** The prior added to the L0 gradient prior. */
 export type LatentPrior = 'none' | 'intensity' | 'dark-channel' | 'fft-relu';

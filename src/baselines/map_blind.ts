@@ -30,7 +30,7 @@ import { edgeThreshold, selectEdges } from './edge_selection.js';
 import { boundedGradients } from './finite_differences.js';
 import { centerKernel, kernelLeastSquares, projectKernel, type GradientPair } from './kernel_update.js';
 import { l0ImageUpdate, type LatentPrior } from './l0_image_update.js';
-import { RealFft2d } from './real_fft2d.js';
+import { RealFft2d } from '../math/real_fft2d.js';
 import { downsampleKernel, initialKernel, pyramidLevels, upsampleKernel, type PyramidLevel } from './pyramid.js';
 
 /** The image prior of a MAP run (module comment). */

@@ -32,7 +32,7 @@ import { rotateKernel180, type Kernel } from '../physics/kernel.js';
 import { Rng } from '../rng.js';
 import { estimateKernelMap, kernelDims, mapEnergy, type MapBlindOptions } from './map_blind.js';
 import { kernelFromAutocorrelation, type PhaseRetrievalOptions } from './phase_retrieval.js';
-import { RealFft2d } from './real_fft2d.js';
+import { RealFft2d } from '../math/real_fft2d.js';
 
 /** Options of {@link estimateKernelPhaseOnly}. */
 export interface PhaseOnlyOptions extends PhaseRetrievalOptions {

@@ -17,7 +17,7 @@ import { SdiError } from '../errors.js';
 import { nextPow2 } from '../math/fft.js';
 import { createKernel, type Kernel } from '../physics/kernel.js';
 import type { Rng } from '../rng.js';
-import { RealFft2d } from './real_fft2d.js';
+import { RealFft2d } from '../math/real_fft2d.js';
 
 /** Options of {@link kernelFromAutocorrelation}. */
 export interface PhaseRetrievalOptions {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reluFourierTransform, reluFourierTransformFromSpectrum } from '../../src/baselines/fft_relu_prior.js';
-import { RealFft2d } from '../../src/baselines/real_fft2d.js';
+import { RealFft2d } from '../../src/math/real_fft2d.js';
 import { Rng } from '../../src/rng.js';
 import { maxAbsDiff } from '../helpers.js';
 

@@ -12,7 +12,7 @@
  * fall back to its fft2d.
  */
 import FFTImport from 'fft.js';
-import { fft2d } from '../math/fft.js';
+import { fft2d } from './fft.js';
 
 type FftInstance = {
   createComplexArray(): number[];

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RealFft2d } from '../../src/baselines/real_fft2d.js';
+import { RealFft2d } from '../../src/math/real_fft2d.js';
 import { fft2d } from '../../src/math/fft.js';
 import { Rng } from '../../src/rng.js';
 import { maxAbsDiff } from '../helpers.js';
