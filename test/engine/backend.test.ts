@@ -68,6 +68,37 @@ test('a process that trained on the threaded wasm backend exits by itself', () =
   }
 });
 
+test('a solver run gives bit-identical results with 1 and 2 wasm threads', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdi-threads-'));
+  const module = (rel: string) => JSON.stringify(pathToFileURL(path.join(projectRoot, rel)).href);
+  const script = [
+    `import { createHash } from 'node:crypto';`,
+    `import { initBackend } from ${module('src/engine/backend.js')};`,
+    `import { runSelfDiffusion } from ${module('src/solver/self_diffusion.js')};`,
+    `import { defaultSolverOptions } from ${module('src/solver/options.js')};`,
+    "const info = await initBackend('wasm');",
+    'const n = 56, data = Float32Array.from({ length: n * n }, (_, i) => 0.5 + 0.4 * Math.sin(i * 0.37) * Math.cos(i * 0.011));',
+    'const r = await runSelfDiffusion({ width: n, height: n, channels: 1, data }, { ...defaultSolverOptions, kernelSize: [7, 7], steps: 3, iterations: 2, seed: 1,',
+    '  unet: { inputChannels: 1, levels: 3, width: 16, skipWidth: 4, nonLocalLevels: 1 }, kernelHiddenUnits: 32, kernelHiddenLayers: 2 });',
+    "const h = createHash('sha256'); h.update(Buffer.from(r.image.data.buffer)); h.update(Buffer.from(r.kernel.data.buffer));",
+    "console.log(info.threads + ' ' + h.digest('hex'));",
+  ].join('\n');
+  const file = path.join(dir, 'solve.mts');
+  fs.writeFileSync(file, script);
+  try {
+    const run = (threads: string) => {
+      const result = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: projectRoot, timeout: 120_000, encoding: 'utf8', env: { ...process.env, SDI_WASM_THREADS: threads } });
+      assert.equal(result.status, 0, result.stderr.slice(-2000));
+      return result.stdout.trim().split(' ');
+    };
+    const [one, two] = [run('1'), run('2')];
+    assert.deepEqual([one[0], two[0]], ['1', '2']);
+    assert.equal(two[1], one[1], 'image and kernel differ between 1 and 2 threads');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('webgpu either starts or fails with a one-line SdiError saying why', async () => {
   try {
     const info = await initBackend('webgpu');
