@@ -58,8 +58,8 @@ export async function run(argv: string[]): Promise<void> {
   const steps = numberOption(values.steps, 'steps', { integer: true, min: 1, max: 10000 });
   const iters = numberOption(values.iters, 'iters', { integer: true, min: 1, max: 100000 });
   const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
-  // wasm threads (src/engine/wasm_threads.ts reads SDI_WASM_THREADS when the backend starts): 1 by
-  // default, since on a machine busy with other work the threaded binary is slower.
+  // wasm threads (src/engine/wasm_threads.ts reads SDI_WASM_THREADS when the backend starts); without
+  // the option it picks one thread per free core.
   const threads = numberOption(values.threads, 'threads', { integer: true, min: 1, max: 8 });
   if (threads !== undefined) process.env.SDI_WASM_THREADS = String(threads);
   const maxSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });

@@ -6,12 +6,15 @@
  * inside its k_h × k_w window (measured: centroid offsets with a spread of ≈ 6 px over the Levin
  * motion set at the `fast` budget) and, once it reaches the window's edge, is clipped there and can
  * no longer take the true kernel's shape. MAP methods re-centre their kernels between iterations;
- * a network output cannot be re-centred, so the loss gets a smooth penalty instead:
+ * for a network output there are two ways, both solver options: roll the output back to the centre
+ * (`recentreKernel`, self_diffusion.ts, using {@link kernelCentroidOffset}) or add a smooth penalty
+ * to the loss (`centring`, this module):
  *
  *   C(k) = ‖c(k) − c₀‖²,  c(k) = Σ_{ij} k_ij (i, j),  c₀ = ((k_h − 1)/2, (k_w − 1)/2),
  *
  * the squared distance (pixels²) of the kernel's centre of mass (Σk = 1 for the softmax output) from
  * the window's centre. It vanishes for every kernel centred in its window, so it favours no shape.
+ * Measured (README): at λ_c ≤ 0.1 it does not stop the drift once the softmax saturates.
  */
 import { tf } from '../engine/tf.js';
 

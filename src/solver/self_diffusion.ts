@@ -378,7 +378,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
     const [dy, dx] = kernelCentroidOffset(await kernelNow.data(), kh, kw).map(Math.round);
     if (dy === 0 && dx === 0) return;
     kernelShift = [kernelShift[0] - dy, kernelShift[1] - dx];
-    const kRolled = tf.tidy(() => tf.reshape(roll2d(tf.reshape(kernelNow, [kh, kw]) as tf.Tensor2D, [-dy, -dx]), [1, kh * kw]) as tf.Tensor2D);
+    const kRolled = tf.tidy(() => shiftedKernel(kernelNow, [-dy, -dx]));
     kernelNow.dispose();
     kernelNow = kRolled;
     const xRolled = tf.tidy(() => tf.reshape(roll2d(tf.reshape(x, [Hp, Wp]) as tf.Tensor2D, [dy, dx]), [1, Hp, Wp, 1]) as tf.Tensor4D);
