@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -44,59 +44,60 @@ test('SDI_WASM_THREADS fixes the thread count; otherwise it is the free cores', 
   }
 });
 
-test('a process that trained on the threaded wasm backend exits by itself', () => {
+/** `src/…` module path → an import specifier usable from a script in a temporary folder. */
+const projectModule = (rel: string) => JSON.stringify(pathToFileURL(path.join(projectRoot, rel)).href);
+
+/**
+ * Runs `lines` as a TypeScript module in a fresh `node --import tsx` process with SDI_WASM_THREADS =
+ * `threads` (the pthread workers inherit the parent's flags, as in any tsx-run program); returns the
+ * finished process. The script's folder is removed afterwards.
+ */
+function runWasmScript(lines: string[], threads: string, timeout: number): SpawnSyncReturns<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdi-threads-'));
-  const module = (rel: string) => JSON.stringify(pathToFileURL(path.join(projectRoot, rel)).href);
-  const script = [
-    `import { tf } from ${module('src/engine/tf.js')};`,
-    `import { initBackend } from ${module('src/engine/backend.js')};`,
+  const file = path.join(dir, 'script.mts');
+  fs.writeFileSync(file, lines.join('\n'));
+  try {
+    return spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: projectRoot, timeout, encoding: 'utf8', env: { ...process.env, SDI_WASM_THREADS: threads } });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a process that trained on the threaded wasm backend exits by itself', () => {
+  const result = runWasmScript([
+    `import { tf } from ${projectModule('src/engine/tf.js')};`,
+    `import { initBackend } from ${projectModule('src/engine/backend.js')};`,
     "const info = await initBackend('wasm');",
     'const x = tf.randomNormal([1, 16, 16, 4]), w = tf.variable(tf.randomNormal([3, 3, 4, 4]));',
     "tf.train.adam(0.01).minimize(() => tf.sum(tf.square(tf.conv2d(x, w, 1, 'same'))));",
     'console.log(info.threads);',
-  ].join('\n');
-  const file = path.join(dir, 'train.mts');
-  fs.writeFileSync(file, script);
-  try {
-    // the pthread workers inherit the parent's flags (--import tsx), as in any tsx-run program
-    const result = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: projectRoot, timeout: 60_000, encoding: 'utf8', env: { ...process.env, SDI_WASM_THREADS: '2' } });
-    assert.equal(result.signal, null, 'killed by the timeout: the pthread workers kept the process alive');
-    assert.equal(result.status, 0, result.stderr.slice(-2000));
-    assert.equal(Number(result.stdout.trim()), 2, 'threaded start (SDI_WASM_THREADS=2)');
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  ], '2', 60_000);
+  assert.equal(result.signal, null, 'killed by the timeout: the pthread workers kept the process alive');
+  assert.equal(result.status, 0, result.stderr.slice(-2000));
+  assert.equal(Number(result.stdout.trim()), 2, 'threaded start (SDI_WASM_THREADS=2)');
 });
 
 test('a solver run gives bit-identical results with 1 and 2 wasm threads', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sdi-threads-'));
-  const module = (rel: string) => JSON.stringify(pathToFileURL(path.join(projectRoot, rel)).href);
   const script = [
     `import { createHash } from 'node:crypto';`,
-    `import { initBackend } from ${module('src/engine/backend.js')};`,
-    `import { runSelfDiffusion } from ${module('src/solver/self_diffusion.js')};`,
-    `import { defaultSolverOptions } from ${module('src/solver/options.js')};`,
+    `import { initBackend } from ${projectModule('src/engine/backend.js')};`,
+    `import { runSelfDiffusion } from ${projectModule('src/solver/self_diffusion.js')};`,
+    `import { defaultSolverOptions } from ${projectModule('src/solver/options.js')};`,
     "const info = await initBackend('wasm');",
     'const n = 56, data = Float32Array.from({ length: n * n }, (_, i) => 0.5 + 0.4 * Math.sin(i * 0.37) * Math.cos(i * 0.011));',
     'const r = await runSelfDiffusion({ width: n, height: n, channels: 1, data }, { ...defaultSolverOptions, kernelSize: [7, 7], steps: 3, iterations: 2, seed: 1,',
     '  unet: { inputChannels: 1, levels: 3, width: 16, skipWidth: 4, nonLocalLevels: 1 }, kernelHiddenUnits: 32, kernelHiddenLayers: 2 });',
     "const h = createHash('sha256'); h.update(Buffer.from(r.image.data.buffer)); h.update(Buffer.from(r.kernel.data.buffer));",
     "console.log(info.threads + ' ' + h.digest('hex'));",
-  ].join('\n');
-  const file = path.join(dir, 'solve.mts');
-  fs.writeFileSync(file, script);
-  try {
-    const run = (threads: string) => {
-      const result = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: projectRoot, timeout: 120_000, encoding: 'utf8', env: { ...process.env, SDI_WASM_THREADS: threads } });
-      assert.equal(result.status, 0, result.stderr.slice(-2000));
-      return result.stdout.trim().split(' ');
-    };
-    const [one, two] = [run('1'), run('2')];
-    assert.deepEqual([one[0], two[0]], ['1', '2']);
-    assert.equal(two[1], one[1], 'image and kernel differ between 1 and 2 threads');
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  ];
+  const run = (threads: string) => {
+    const result = runWasmScript(script, threads, 120_000);
+    assert.equal(result.status, 0, result.stderr.slice(-2000));
+    return result.stdout.trim().split(' ');
+  };
+  const [one, two] = [run('1'), run('2')];
+  assert.deepEqual([one[0], two[0]], ['1', '2']);
+  assert.equal(two[1], one[1], 'image and kernel differ between 1 and 2 threads');
 });
 
 test('webgpu either starts or fails with a one-line SdiError saying why', async () => {
