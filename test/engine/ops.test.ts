@@ -7,6 +7,7 @@ import { blockedCorrelation } from '../../src/engine/ops/blocked_correlation.js'
 import { leakyRelu } from '../../src/engine/ops/leaky_relu.js';
 import { biasAdd } from '../../src/engine/ops/bias_add.js';
 import { rowMatMul } from '../../src/engine/ops/row_matmul.js';
+import { sumTensors, webgpuMaxSumInputs } from '../../src/engine/ops/sum_tensors.js';
 import { withOriginalGradients } from '../../src/engine/gradients/reference_gradients.js';
 import { Rng } from '../../src/rng.js';
 
@@ -136,4 +137,23 @@ test('rowMatMul equals tf.matMul in value and both gradients (cpu reference), al
   const a = tf.tensor2d([1, 2, 3, 4], [2, 2]), b = tf.tensor2d([1, 0, 0, 1], [2, 2]);
   assert.deepEqual(Array.from(rowMatMul(a, b).dataSync()), [1, 2, 3, 4]);
   tf.dispose([a, b]);
+});
+
+test('sumTensors: grouped sums equal one AddN; off webgpu it is one AddN bit for bit; no tensors left behind', async () => {
+  await tf.setBackend('cpu');
+  const rng = new Rng(5);
+  const parts = Array.from({ length: 20 }, () => tf.tensor2d(Float32Array.from({ length: 12 }, () => rng.normal()), [3, 4]));
+  const before = tf.memory().numTensors;
+  const [one, grouped, webgpuSized, single] = tf.tidy(() => [
+    tf.addN(parts).dataSync(), sumTensors(parts, 3).dataSync(), sumTensors(parts, webgpuMaxSumInputs).dataSync(), sumTensors([parts[0]]).dataSync(),
+  ]);
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(relativeError(grouped, one) < 1e-6 && relativeError(webgpuSized, one) < 1e-6);
+  assert.deepEqual(single, parts[0].dataSync());
+  const defaultSum = tf.tidy(() => sumTensors(parts).dataSync());
+  assert.deepEqual(defaultSum, one, 'the default (cpu) sum is bit for bit one AddN');
+  assert.throws(() => sumTensors([]), /no tensors/);
+  assert.throws(() => sumTensors(parts, 1), /at least 2/);
+  tf.dispose(parts);
+  await tf.setBackend('wasm');
 });

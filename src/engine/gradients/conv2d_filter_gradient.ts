@@ -32,6 +32,7 @@ import { tf } from '../tf.js';
 import type { ConvGeometry } from './conv_geometry.js';
 import { blockedCorrelation } from '../ops/blocked_correlation.js';
 import { channelSum } from '../ops/bias_add.js';
+import { sumTensors } from '../ops/sum_tensors.js';
 import { blockedApplies, largeFilterTaps } from './conv2d_input_gradient.js';
 
 type T4 = tf.Tensor4D;
@@ -121,7 +122,7 @@ function matMulFilterGradient1x1(x: T4, dy: T4, g: ConvGeometry, chunk = tapMatM
     const length = Math.min(chunk, pixels - start);
     partials.push(tf.matMul(tf.slice(xT, [0, start], [g.inChannels, length]), tf.slice(dyFlat, [start, 0], [length, g.outChannels])));
   }
-  return tf.reshape(tf.addN(partials), [1, 1, g.inChannels, g.outChannels]);
+  return tf.reshape(sumTensors(partials), [1, 1, g.inChannels, g.outChannels]);
 }
 
 /**
@@ -261,6 +262,6 @@ export function channelMajorTapMatMulFilterGradient(x: T4, dy: T4, g: ConvGeomet
       }
     }
   }
-  const taps = partials.map((p) => (p.length === 1 ? p[0] : tf.addN(p)));
+  const taps = partials.map((p) => sumTensors(p));
   return tf.reshape(tf.stack(taps), [g.filterHeight, g.filterWidth, cin, cout]);
 }
