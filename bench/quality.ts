@@ -1,14 +1,17 @@
 /**
  * Quality harness: `npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N]
  * [--images id,id] [--seed N] [--steps T] [--iters S] [--scale s] [--restore auto|network|nonblind]
- * [--tag name] [--trace] [--backend wasm|cpu] [--warm-start l0|dark-channel|fft-relu] [--max-size N] [--solver '{"option": value}']`.
+ * [--tag name] [--trace] [--backend wasm|cpu] [--warm-start l0|dark-channel|fft-relu] [--max-size N] [--solver '{"option": value}']
+ * [--import DIR]`.
  *
  * Deblurs each image of a benchmark set (bench/sets/<set>/manifest.json, made by `npm run sets`),
  * scores it with the Levin protocol (src/metrics) against the ground truth, scores the kernel
  * against the true PSF, and appends one JSON line per image to results/quality/<set>.jsonl. A rerun
  * skips the images already done for the same run configuration, so long sets complete over several
  * runs. Outputs (image, kernel) go to results/quality/<set>/<run>/. `--trace` also scores the
- * estimate after every outer step (the PSNR-vs-step curve of the report).
+ * estimate after every outer step (the PSNR-vs-step curve of the report). `--import DIR` scores estimates
+ * made elsewhere (the PyTorch reference on the GPU machine, bench/gpu/reference_quality.py) under the
+ * label `--method`, with the time and device they were made with.
  */
 import * as path from 'node:path';
 import { initBackend, type BackendName } from '../src/engine/backend.js';
@@ -18,7 +21,7 @@ import { toLuminance, type Image } from '../src/image/image.js';
 import { refineKernelWithMap } from '../src/solver/kernel_refinement.js';
 import { scoreLevin } from '../src/metrics/align.js';
 import { kernelNcc, kernelPsnr } from '../src/metrics/kernel_metrics.js';
-import { getMethod, type MethodResult } from '../src/methods/registry.js';
+import { getMethod, type Method, type MethodResult } from '../src/methods/registry.js';
 import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
 import { presetNames, type PresetName } from '../src/solver/presets.js';
 import type { SolverOptions } from '../src/solver/options.js';
@@ -63,9 +66,11 @@ async function main(argv: string[]): Promise<void> {
     images: { type: 'string' }, seed: { type: 'string' }, steps: { type: 'string' }, iters: { type: 'string' },
     scale: { type: 'string' }, restore: { type: 'string' }, tag: { type: 'string' }, trace: { type: 'boolean' },
     backend: { type: 'string' }, width: { type: 'string' }, 'warm-start': { type: 'string' }, 'max-size': { type: 'string' }, solver: { type: 'string' }, refine: { type: 'string' }, 'kernel-from': { type: 'string' },
+    import: { type: 'string' },
   }, 'bench:quality');
   if (!values.set || !values.method) throw new SdiError('usage: npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N] [--images ids] [--tag t] [--trace]');
-  const method = getMethod(values.method);
+  const imported = values.import ? path.resolve(values.import) : undefined;
+  const method = imported ? importedMethod(values.method) : getMethod(values.method);
   const preset = choiceOption<PresetName>(values.preset, 'preset', presetNames) ?? 'fast';
   const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
   const limit = numberOption(values.limit, 'limit', { integer: true, min: 1 });
@@ -105,7 +110,7 @@ async function main(argv: string[]): Promise<void> {
   const resultsFile = path.join(projectRoot, 'results', 'quality', `${values.set}.jsonl`);
   const done = new Set((await readJsonLines<QualityRecord>(resultsFile)).filter((r) => r.run === run && r.seed === seed && r.status !== 'aborted').map((r) => r.id));
   const info = method.usesSolver ? await initBackend(backend) : { name: 'none', threads: 1 };
-  const machine = machineDescription();
+  let machine = machineDescription();
 
   for (const item of items) {
     if (done.has(item.id)) {
@@ -118,7 +123,12 @@ async function main(argv: string[]): Promise<void> {
     const gtLuma = toLuminance(sharp);
     const trace: QualityRecord['trace'] = [];
     const t0 = performance.now();
-    const result = kernelFrom ? await refineEarlierRun(values.set, kernelFrom, item.id, seed, blurred) : await method.run(blurred, {
+    const importedRun = imported ? await readImportedEstimate(imported, item.id) : undefined;
+    if (imported && !importedRun) {
+      console.log(`${item.id}: no estimate in ${imported}, skipped`);
+      continue;
+    }
+    const result = importedRun ? importedRun.result : kernelFrom ? await refineEarlierRun(values.set, kernelFrom, item.id, seed, blurred) : await method.run(blurred, {
       kernelSize: estimateKernelSize(item.kernelSize), seed, preset, backend, solver, restore, scale, trueKernel, warmStart, maxWorkingSize, refine,
       hooks: values.trace ? {
         previews: true,
@@ -127,7 +137,8 @@ async function main(argv: string[]): Promise<void> {
         },
       } : undefined,
     });
-    const wallMs = performance.now() - t0 + (kernelFrom ? (result.report.earlierWallMs as number) : 0);
+    const wallMs = importedRun ? importedRun.wallMs : performance.now() - t0 + (kernelFrom ? (result.report.earlierWallMs as number) : 0);
+    if (importedRun) machine = importedRun.machine;
     const score = scoreLevin(toLuminance(result.image), gtLuma);
     let errorRatio: number | null = null;
     if (method.blind) {
@@ -139,8 +150,8 @@ async function main(argv: string[]): Promise<void> {
       psnr: score.psnr, ssim: score.ssim, psnrUnaligned: score.psnrUnaligned, ssimUnaligned: score.ssimUnaligned, shift: score.shift,
       kernelNcc: result.kernel && method.blind ? kernelNcc(result.kernel, trueKernel) : null,
       kernelPsnr: result.kernel && method.blind ? kernelPsnr(result.kernel, trueKernel) : null,
-      errorRatio, wallMs, backend: info.name, threads: info.threads, machine, date: new Date().toISOString(),
-      kernelSize: estimateKernelSize(item.kernelSize), options, status: (result.report.status as string | undefined) ?? 'completed',
+      errorRatio, wallMs, backend: importedRun?.backend ?? info.name, threads: importedRun ? 1 : info.threads, machine, date: new Date().toISOString(),
+      kernelSize: importedRun?.kernelSize ?? estimateKernelSize(item.kernelSize), options: importedRun ? { ...options, imported: importedRun.options } : options, status: (result.report.status as string | undefined) ?? 'completed',
       ...(values.trace ? { trace } : {}),
     };
     const outDir = path.join(projectRoot, 'results', 'quality', values.set, run);
@@ -149,6 +160,37 @@ async function main(argv: string[]): Promise<void> {
     await appendJsonLine(resultsFile, record);
     console.log(`${item.id}: ${run} PSNR ${score.psnr.toFixed(2)} dB SSIM ${score.ssim.toFixed(3)}${record.kernelNcc !== null ? ` kernel NCC ${record.kernelNcc.toFixed(3)}` : ''}${errorRatio !== null ? ` error ratio ${errorRatio.toFixed(2)}` : ''} in ${(wallMs / 1000).toFixed(1)} s`);
   }
+}
+
+/** A harness method whose estimates were made elsewhere (`--import DIR`): blind, no solver here. */
+function importedMethod(name: string): Method {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new SdiError(`--method ${name}: with --import, the method is a label of lower-case letters, digits and dashes`);
+  return {
+    name, description: 'estimates made elsewhere, read from --import DIR', blind: true, usesSolver: false,
+    run: () => Promise.reject(new SdiError(`${name}: imported estimates are read, not computed`)),
+  };
+}
+
+/**
+ * `--import DIR`: scores estimates made elsewhere (bench/gpu/reference_quality.py on the GPU machine):
+ * DIR/<id>.png, DIR/<id>_kernel.txt and DIR/<id>.json (seconds, schedule, device, machine). Returns
+ * undefined when DIR has no estimate for the image. The record keeps the maker's time, device and machine.
+ */
+async function readImportedEstimate(dir: string, id: string): Promise<{ result: MethodResult; wallMs: number; backend: string; machine: QualityRecord['machine']; kernelSize: [number, number]; options: Record<string, unknown> } | undefined> {
+  const infoFile = path.join(dir, `${id}.json`);
+  const info = (await readJsonLines<Record<string, unknown>>(infoFile))[0];
+  if (!info) return undefined;
+  const image = await readImageFile(path.join(dir, `${id}.png`));
+  const kernel = await readKernelFile(path.join(dir, `${id}_kernel.txt`));
+  const host = (info.machine ?? {}) as Partial<QualityRecord['machine']>;
+  return {
+    result: { image, kernel, report: { status: 'completed' } },
+    wallMs: Number(info.seconds) * 1000,
+    backend: `${String(info.device)} (PyTorch ${String(info.torch)})`,
+    machine: { cpu: host.cpu ?? 'unknown', cores: host.cores ?? 0, memoryGiB: host.memoryGiB ?? 0, node: 'none (Python)', platform: host.platform ?? 'unknown' },
+    kernelSize: [kernel.height, kernel.width],
+    options: { maker: 'bench/gpu/reference_quality.py', steps: info.T, iterations: info.S, seed: info.seed },
+  };
 }
 
 /**

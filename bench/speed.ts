@@ -134,7 +134,10 @@ async function timeConfig(c: SpeedConfig, steps: number, backend: BackendName): 
     await forward();
     const forwardTimes: Timing[] = [];
     for (let i = 0; i < steps; i++) forwardTimes.push(await forward());
-    return summarise(c, opts, { image: unet.params.count(), kernel: kgen.params.count() }, stepTimes, forwardTimes, [loadStart, load1()], unet);
+    const loadEnd = load1();
+    const kernelsOf = async (run: () => Promise<Timing>) => (await tf.profile(async () => (await run(), []))).kernels.length;
+    const kernels = { step: await kernelsOf(step), forward: await kernelsOf(forward) };
+    return summarise(c, opts, { image: unet.params.count(), kernel: kgen.params.count() }, stepTimes, forwardTimes, [loadStart, loadEnd], unet, kernels);
   } finally {
     tf.dispose([y, xn, zn]);
     optImage.dispose();
@@ -144,7 +147,7 @@ async function timeConfig(c: SpeedConfig, steps: number, backend: BackendName): 
   }
 }
 
-function summarise(c: SpeedConfig, opts: SolverOptions, parameters: ConfigResult['parameters'], stepTimes: Timing[], forwardTimes: Timing[], loadAverage1: [number, number], unet: SkipUNet): ConfigResult {
+function summarise(c: SpeedConfig, opts: SolverOptions, parameters: ConfigResult['parameters'], stepTimes: Timing[], forwardTimes: Timing[], loadAverage1: [number, number], unet: SkipUNet, kernels: ConfigResult['kernels']): ConfigResult {
   const support = c.image + c.kernel - 1;
   const flops = forwardFlops(stepShapeOf(c, opts));
   // cross-check of the two independent U-Net counts (bench/flops.ts and SkipUNet.forwardMacs)
@@ -164,7 +167,7 @@ function summarise(c: SpeedConfig, opts: SolverOptions, parameters: ConfigResult
     forwardGflops: round(flops.total / forwardMs / 1e6, 3),
     stepGflops: round(stepFlopsAssumed(flops.total) / stepMs / 1e6, 3),
     stepMsAll: stepMsAll.map((v) => round(v, 2)), forwardMsAll: forwardMsAll.map((v) => round(v, 2)),
-    loadAverage1,
+    loadAverage1, kernels,
   };
 }
 
@@ -191,7 +194,11 @@ function acceleratorOf(name: BackendName): string | undefined {
   return info ? `WebGPU adapter ${[info.vendor, info.architecture].filter(Boolean).join(' ') || 'unknown'}` : 'WebGPU adapter';
 }
 
-async function measureBackend(name: BackendName, configs: SpeedConfig[], steps: number): Promise<SpeedEntry | null> {
+/**
+ * Times every config on one backend. `save` receives the entry after each config (the configs done so
+ * far), so a run cut short (a device-call time limit, a leak found later) keeps what it measured.
+ */
+async function measureBackend(name: BackendName, configs: SpeedConfig[], steps: number, save: (entry: SpeedEntry) => Promise<void>): Promise<SpeedEntry | null> {
   const chosen = name === 'cpu' ? configs.filter((c) => c.image <= cpuMaxImage) : configs;
   if (chosen.length === 0) {
     console.log(`cpu: skipped (only configs with image ≤ ${cpuMaxImage} are timed on the cpu backend; e.g. --configs 64-32-31)`);
@@ -202,22 +209,27 @@ async function measureBackend(name: BackendName, configs: SpeedConfig[], steps: 
   const loadStart = os.loadavg().map((v) => round(v, 2));
   console.log(`${name}: ${info.threads} thread(s), ${chosen.length} config(s), ${warmupSteps} warm-up + ${steps} timed steps; load ${loadStart.join(' ')}`);
   const results: ConfigResult[] = [];
-  for (const c of chosen) {
-    const r = await timeConfigChecked(c, steps, name);
-    results.push(r);
-    console.log(`  ${c.id}: step ${r.stepMs} ms, forward ${r.forwardMs} ms, ${r.forwardGflops} GFLOP/s forward`);
-  }
+  const entryOf = (): SpeedEntry => {
+    const e: SpeedEntry = {
+      key: '', date, machine: machineDescription(), implementation: 'tfjs', backend: name, threads: info.threads, backendReason: info.reason,
+      accelerator: acceleratorOf(name), software: { tfjs: tf.version_core, node: process.version },
+      loadAverage: { start: loadStart, end: os.loadavg().map((v) => round(v, 2)) }, warmupSteps, timedSteps: steps, notes, configs: results,
+    };
+    e.key = entryKey(e);
+    return e;
+  };
   const notes = [
     'Step = tf.variableGrads over both networks + two FlatAdam steps + loss read back; forward = one loss evaluation without gradients.',
     name === 'webgpu' ? 'Loss read back with await data() (dataSync is unavailable for webgpu in Node).' : 'Loss read back with dataSync.',
   ];
   if (name === 'cpu' && chosen.length < configs.length) notes.push(`cpu timed only for images ≤ ${cpuMaxImage}.`);
-  const entry: SpeedEntry = {
-    key: '', date, machine: machineDescription(), implementation: 'tfjs', backend: name, threads: info.threads, backendReason: info.reason,
-    accelerator: acceleratorOf(name), software: { tfjs: tf.version_core, node: process.version },
-    loadAverage: { start: loadStart, end: os.loadavg().map((v) => round(v, 2)) }, warmupSteps, timedSteps: steps, notes, configs: results,
-  };
-  entry.key = entryKey(entry);
+  for (const c of chosen) {
+    const r = await timeConfigChecked(c, steps, name);
+    results.push(r);
+    console.log(`  ${c.id}: step ${r.stepMs} ms, forward ${r.forwardMs} ms, ${r.forwardGflops} GFLOP/s forward`);
+    await save(entryOf());
+  }
+  const entry = entryOf();
   console.log(`\n${name} (${info.threads} thread${info.threads === 1 ? '' : 's'}):\n${speedTextTable(results)}\n`);
   return entry;
 }
@@ -287,8 +299,7 @@ async function main(argv: string[]): Promise<void> {
   if (threads !== undefined) process.env.SDI_WASM_THREADS = String(threads);
   const configs = parseConfigs(values.configs ?? 'all');
   for (const backend of parseBackends(values.backend)) {
-    const entry = await measureBackend(backend, configs, steps);
-    if (entry) await saveEntries(out, [entry]);
+    await measureBackend(backend, configs, steps, (entry) => saveEntries(out, [entry]));
   }
 }
 

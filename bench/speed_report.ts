@@ -37,6 +37,12 @@ export interface ConfigResult {
   forwardMsAll: number[];
   /** 1-minute load average when the config started and ended. */
   loadAverage1: [number, number];
+  /**
+   * tfjs kernels run by one step and by one forward evaluation (tf.profile, outside the timed runs):
+   * on a GPU each is at least one dispatch, so step ms / kernels is the per-kernel cost that a
+   * launch-bound backend pays. Absent in PyTorch entries and in entries measured before it was added.
+   */
+  kernels?: { step: number; forward: number };
 }
 
 export interface SpeedEntry {
@@ -91,11 +97,11 @@ const fmtMs = (v: number | undefined) => (v === undefined || !Number.isFinite(v)
 /** Three significant digits (whole numbers from 100 up). */
 const fmtSig = (v: number) => (!Number.isFinite(v) ? '–' : v >= 100 ? v.toFixed(0) : v.toPrecision(3));
 
-const columns = ['config (image-width-kernel)', 'support', 'step ms', 'forward ms', 'step CPU ms', 'fwd CPU ms', 'bwd/fwd', 'fwd GFLOP', 'fwd GFLOP/s', 'step GFLOP/s', 'load 1 min'];
+const columns = ['config (image-width-kernel)', 'support', 'step ms', 'forward ms', 'step CPU ms', 'fwd CPU ms', 'bwd/fwd', 'fwd GFLOP', 'fwd GFLOP/s', 'step GFLOP/s', 'kernels/step', 'load 1 min'];
 
 function row(c: ConfigResult): string[] {
   return [c.id, `${c.support}²`, fmtMs(c.stepMs), fmtMs(c.forwardMs), fmtMs(c.stepCpuMs), fmtMs(c.forwardCpuMs), fmt(c.backwardOverForward, 2), fmtSig(c.forwardGflop.total),
-    fmtSig(c.forwardGflops), fmtSig(c.stepGflops), `${fmt(c.loadAverage1[0], 1)}→${fmt(c.loadAverage1[1], 1)}`];
+    fmtSig(c.forwardGflops), fmtSig(c.stepGflops), c.kernels ? String(c.kernels.step) : '–', `${fmt(c.loadAverage1[0], 1)}→${fmt(c.loadAverage1[1], 1)}`];
 }
 
 /** One line naming the run: implementation, backend, threads, machine, load. */
@@ -117,7 +123,7 @@ export function speedMarkdown(file: SpeedFile): string {
     file.description,
     '',
     'Configs vary one factor at a time around the centre `256-32-31` (256² blurred image, 32-channel 5-level U-Net with 16-channel skips and NonLocal on 3 levels, 31×31 kernel from a 3×1000 FCN, as in the `balanced` preset); ' +
-      '`support` is the (N + k − 1)² input of the image network. `bwd/fwd` = (step − forward) / forward. `CPU ms` is the process\'s CPU time (all threads), which a shared machine\'s load does not inflate (≈ wall time with 1 thread on an idle machine; launch overhead only on a GPU). `load 1 min` is the machine\'s 1-minute load average at the start and end of the config: with a load above the core count, wall times are inflated.',
+      '`support` is the (N + k − 1)² input of the image network. `bwd/fwd` = (step − forward) / forward. `CPU ms` is the process\'s CPU time (all threads), which a shared machine\'s load does not inflate (≈ wall time with 1 thread on an idle machine; launch overhead only on a GPU). `kernels/step`: tfjs kernels one step runs (tf.profile; on a GPU each is at least one dispatch). `load 1 min` is the machine\'s 1-minute load average at the start and end of the config: with a load above the core count, wall times are inflated.',
     '',
   ];
   for (const e of file.entries) {

@@ -1,0 +1,60 @@
+/**
+ * Kernel census of one training step: which tfjs kernels the loss ‖blurValid(unet(x̂), kgen(ẑ)) − y‖²
+ * and its gradients run, counted by name with tf.profile, with the project's gradients and with tfjs's
+ * own for the kernels named last (default Conv2D and BatchMatMul). On a GPU backend every kernel is at
+ * least one dispatch, so this is the count that a launch-bound step (tfjs-webgpu, README "Speed") pays for.
+ *
+ *   npx tsx bench/kernel_census.ts [backend=cpu] [image=64] [width=32] [kernels=Conv2D,BatchMatMul]
+ *
+ * Networks as bench:speed's configs (`balanced` preset, 31×31 kernel); the counts do not depend on the
+ * backend except where a backend lacks a kernel, and not on the data.
+ */
+import { tf } from '../src/engine/tf.js';
+import { initBackend, type BackendName } from '../src/engine/backend.js';
+import { SkipUNet } from '../src/nn/unet.js';
+import { KernelGenerator } from '../src/nn/kernel_generator.js';
+import { resolveSolverOptions } from '../src/solver/presets.js';
+import { blurValid } from '../src/solver/differentiable_blur.js';
+import { Rng } from '../src/rng.js';
+import { originalGradient } from '../src/engine/gradients/reference_gradients.js';
+
+const [backend = 'cpu', imageArg = '64', widthArg = '32', namesArg = 'Conv2D,BatchMatMul'] = process.argv.slice(2);
+const N = Number(imageArg), width = Number(widthArg), k = 31;
+await initBackend(backend as BackendName);
+const base = resolveSolverOptions('balanced');
+const o = resolveSolverOptions('balanced', { kernelSize: [k, k], unet: { ...base.unet, width } });
+const rng = new Rng(0);
+const unet = new SkipUNet({ ...o.unet, inputChannels: 1 }, rng.fork());
+const kgen = new KernelGenerator({ kernelHeight: k, kernelWidth: k, hiddenUnits: o.kernelHiddenUnits, hiddenLayers: o.kernelHiddenLayers }, rng.fork());
+const S = N + k - 1;
+const y = tf.randomUniform([1, N, N, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
+const xn = tf.randomNormal([1, S, S, 1], 0, 1, 'float32', 2) as tf.Tensor4D;
+const zn = tf.randomNormal([1, k * k], 0, 1, 'float32', 3) as tf.Tensor2D;
+const loss = () => tf.sum(tf.square(tf.sub(blurValid(unet.apply(xn), tf.reshape(kgen.apply(zn), [k, k]) as tf.Tensor2D), y))) as tf.Scalar;
+const variables = [...unet.variables, ...kgen.variables];
+
+async function census(label: string): Promise<void> {
+  const profile = await tf.profile(() => {
+    const { value, grads } = tf.variableGrads(loss, variables);
+    tf.dispose(grads);
+    return value;
+  });
+  const byName = new Map<string, number>();
+  for (const kernel of profile.kernels) byName.set(kernel.name, (byName.get(kernel.name) ?? 0) + 1);
+  const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 16).map(([name, n]) => `${name} ${n}`).join(', ');
+  console.log(`${label}: ${profile.kernels.length} kernels (${top})`);
+}
+
+console.log(`${N}² image, width ${width}, ${k}×${k} kernel, ${tf.getBackend()} backend; loss + gradients (no optimiser)`);
+await census('project gradients');
+const names = namesArg.split(',');
+const project = names.map((n) => tf.getGradient(n));
+for (const n of names) {
+  const original = originalGradient(n);
+  if (original) tf.registerGradient(original);
+}
+await census(`tfjs's own gradients for ${names.join(', ')}`);
+project.forEach((c) => c && tf.registerGradient(c));
+tf.dispose([y, xn, zn]);
+unet.dispose();
+kgen.dispose();
