@@ -3,6 +3,9 @@
  * and its gradients run, counted by name with tf.profile, with the project's gradients and with tfjs's
  * own for the kernels named last (default Conv2D and BatchMatMul). On a GPU backend every kernel is at
  * least one dispatch, so this is the count that a launch-bound step (tfjs-webgpu, README "Speed") pays for.
+ * Where the backend times its kernels (tf.profile's kernelTimeMs: wasm and cpu; webgpu where the adapter
+ * offers timestamp queries) it also prints the time per kernel name; their sum against the step's wall
+ * time says how much of a step is kernel work and how much is dispatch overhead.
  *
  *   npx tsx bench/kernel_census.ts [backend=cpu] [image=64] [width=32] [kernels=Conv2D,BatchMatMul]
  *
@@ -20,7 +23,16 @@ import { originalGradient } from '../src/engine/gradients/reference_gradients.js
 
 const [backend = 'cpu', imageArg = '64', widthArg = '32', namesArg = 'Conv2D,BatchMatMul'] = process.argv.slice(2);
 const N = Number(imageArg), width = Number(widthArg), k = 31;
-await initBackend(backend as BackendName);
+if (!['cpu', 'wasm', 'webgpu'].includes(backend) || !(N >= 32) || !(width >= 2)) {
+  console.error('usage: npx tsx bench/kernel_census.ts [cpu|wasm|webgpu] [image ≥ 32] [width ≥ 2] [kernel names]');
+  process.exit(2);
+}
+try {
+  await initBackend(backend as BackendName);
+} catch (e) {
+  console.error(`kernel_census: ${(e as Error).message}`);
+  process.exit(2);
+}
 const base = resolveSolverOptions('balanced');
 const o = resolveSolverOptions('balanced', { kernelSize: [k, k], unet: { ...base.unet, width } });
 const rng = new Rng(0);
@@ -34,15 +46,33 @@ const loss = () => tf.sum(tf.square(tf.sub(blurValid(unet.apply(xn), tf.reshape(
 const variables = [...unet.variables, ...kgen.variables];
 
 async function census(label: string): Promise<void> {
+  tf.dispose(tf.tidy(() => tf.variableGrads(loss, variables).value)); // warm-up: the first run compiles and allocates
   const profile = await tf.profile(() => {
     const { value, grads } = tf.variableGrads(loss, variables);
     tf.dispose(grads);
     return value;
   });
-  const byName = new Map<string, number>();
-  for (const kernel of profile.kernels) byName.set(kernel.name, (byName.get(kernel.name) ?? 0) + 1);
-  const top = [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 16).map(([name, n]) => `${name} ${n}`).join(', ');
+  const byName = new Map<string, { count: number; ms: number }>();
+  let timed = 0;
+  for (const kernel of profile.kernels) {
+    const entry = byName.get(kernel.name) ?? { count: 0, ms: 0 };
+    entry.count++;
+    const ms = await kernel.kernelTimeMs;
+    if (typeof ms === 'number') {
+      entry.ms += ms;
+      timed++;
+    }
+    byName.set(kernel.name, entry);
+  }
+  const entries = [...byName.entries()];
+  const top = entries.sort((a, b) => b[1].count - a[1].count).slice(0, 16).map(([name, e]) => `${name} ${e.count}`).join(', ');
   console.log(`${label}: ${profile.kernels.length} kernels (${top})`);
+  // kernel times where the backend reports them (wasm and cpu: wall time per kernel; webgpu: GPU time with timestamp queries)
+  if (timed > 0) {
+    const total = entries.reduce((sum, [, e]) => sum + e.ms, 0);
+    const byTime = entries.sort((a, b) => b[1].ms - a[1].ms).slice(0, 12).map(([name, e]) => `${name} ${e.ms.toFixed(1)}`).join(', ');
+    console.log(`  kernel time ${total.toFixed(1)} ms over ${timed} timed kernels (${byTime})`);
+  }
 }
 
 console.log(`${N}² image, width ${width}, ${k}×${k} kernel, ${tf.getBackend()} backend; loss + gradients (no optimiser)`);
@@ -53,8 +83,13 @@ for (const n of names) {
   const original = originalGradient(n);
   if (original) tf.registerGradient(original);
 }
-await census(`tfjs's own gradients for ${names.join(', ')}`);
-project.forEach((c) => c && tf.registerGradient(c));
+try {
+  await census(`tfjs's own gradients for ${names.join(', ')}`);
+} catch (e) {
+  console.log(`tfjs's own gradients for ${names.join(', ')}: not runnable on ${tf.getBackend()} (${(e as Error).message.split('\n')[0]})`);
+} finally {
+  project.forEach((c) => c && tf.registerGradient(c));
+}
 tf.dispose([y, xn, zn]);
 unet.dispose();
 kgen.dispose();

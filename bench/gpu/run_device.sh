@@ -8,7 +8,7 @@
 #      processes, until QUALITY_UNTIL seconds after the script started; beside it (if .device/cli/main.mjs
 #      is carried) the project's own CLI on webgpu, `sdi deblur --backend webgpu` on one Levin image.
 # It writes into $OUT (at most 8 files come back):
-#   nvidia-smi.txt, speed-webgpu.json/.md, webgpu.log, speed-torch.json, torch.log, quality.tar.gz
+#   nvidia-smi.txt, speed-webgpu.json/.md, webgpu.log, speed-torch.json, torch.log, census.log, quality.tar.gz
 # Merge and score here afterwards:
 #   npm run bench:speed -- --merge <dir>/speed-torch.json --merge <dir>/speed-webgpu.json
 #   tar xzf <dir>/quality.tar.gz -C tmp/gpu && npm run bench:quality -- --set levin-motion \
@@ -17,7 +17,8 @@
 # Before the device call (on the session's own machine, from the project root):
 #   npm install --no-save webgpu                        # the optional Dawn binding, copied by prepare.sh
 #   bash ../shared/device/prepare.sh bench/speed.ts     # .device/: node, bundle.mjs, dawn.node, GL loaders
-#   (optional) bundle src/cli/main.ts into .device/cli/main.mjs with the same esbuild flags
+#   (optional) bundle src/cli/main.ts into .device/cli/main.mjs and bench/kernel_census.ts into
+#   .device/census.mjs with the same esbuild flags
 #   (optional) .gpu/reference/deblursdi_torch.py and .gpu/levin/blurred/*.png from ../shared
 # Device call: carry [".device", ".gpu"], command: bash bench/gpu/run_device.sh
 # The tracked tree plus .device must stay under the tool's 64 MiB: results/ (≈ 60 MB of images) was moved
@@ -55,6 +56,15 @@ if [ -z "${SKIP_SPEED:-}" ]; then
     echo "== [$SECONDS s] PyTorch, TF32 allowed"
     python3 bench/reference/step_time.py --configs "$CONFIGS" --steps "$STEPS" --tf32 --out "$OUT/speed-torch.json" 2>&1 | tee -a "$OUT/torch.log"
   fi
+fi
+
+if [ -f .device/census.mjs ] && [ -z "${SKIP_SPEED:-}" ]; then
+  echo "== [$SECONDS s] kernel census on webgpu (counts and GPU time per tfjs kernel; project vs tfjs conv gradients)"
+  (
+    export XDG_RUNTIME_DIR=/tmp
+    [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ] && export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+    cd .device && for size in 64 256; do timeout 120 /tmp/node census.mjs webgpu $size 32 Conv2D,BatchMatMul; done
+  ) 2>&1 | grep -v 'Invalid\|While \|validation:' | tee "$OUT/census.log"
 fi
 
 q=/tmp/quality && mkdir -p $q/reference $q/cli
