@@ -23,7 +23,7 @@ import { scoreLevin } from '../src/metrics/align.js';
 import { kernelNcc, kernelPsnr } from '../src/metrics/kernel_metrics.js';
 import { getMethod, type Method, type MethodResult } from '../src/methods/registry.js';
 import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
-import { presetNames, type PresetName } from '../src/solver/presets.js';
+import { presetNames, resolveSolverOptions, type PresetName } from '../src/solver/presets.js';
 import type { SolverOptions } from '../src/solver/options.js';
 import { kernelEstimationRegion, type DeblurOptions, type RestoreMode } from '../src/deblur.js';
 import { appendJsonLine, machineDescription, projectRoot, readJsonLines, readManifest } from './common.js';
@@ -51,6 +51,8 @@ export interface QualityRecord {
   date: string;
   kernelSize: [number, number];
   options: Record<string, unknown>;
+  /** The schedule and width the solver actually ran (the preset with the overrides applied); absent for methods without the solver. */
+  schedule?: { steps: number; iterations: number; width: number; kernelHiddenLayers: number };
   trace?: Array<{ outer: number; psnr: number; loss: number; kernelNcc: number }>;
   status?: string;
 }
@@ -90,13 +92,15 @@ async function main(argv: string[]): Promise<void> {
   }
   if (steps) solver.steps = steps;
   if (iters) solver.iterations = iters;
-  if (width) solver.unet = { ...(await import('../src/solver/presets.js')).resolveSolverOptions(preset).unet, width };
+  if (width) solver.unet = { ...resolveSolverOptions(preset).unet, width };
   const warmStart = choiceOption<NonNullable<DeblurOptions['warmStart']>>(values['warm-start'], 'warm-start', ['none', 'l0', 'dark-channel', 'fft-relu']);
   const refine = choiceOption<NonNullable<DeblurOptions['refine']>>(values.refine, 'refine', ['none', 'map-l0']);
   const kernelFrom = values['kernel-from'];
   if (kernelFrom && (refine !== 'map-l0' || !method.usesSolver)) throw new SdiError('--kernel-from <run> needs --refine map-l0 and a self-diffusion method');
   const maxWorkingSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });
   const run = [method.name, method.usesSolver ? preset : null, values.tag].filter(Boolean).join('-');
+  const resolved = resolveSolverOptions(preset, solver);
+  const schedule = method.usesSolver ? { steps: resolved.steps, iterations: resolved.iterations, width: resolved.unet.width, kernelHiddenLayers: resolved.kernelHiddenLayers } : undefined;
   const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, warmStart: warmStart ?? null, maxWorkingSize: maxWorkingSize ?? null, refine: refine ?? null, kernelFrom: kernelFrom ?? null, tag: values.tag ?? null };
 
   const manifest = await readManifest(values.set);
@@ -152,6 +156,7 @@ async function main(argv: string[]): Promise<void> {
       kernelPsnr: result.kernel && method.blind ? kernelPsnr(result.kernel, trueKernel) : null,
       errorRatio, wallMs, backend: importedRun?.backend ?? info.name, threads: importedRun ? 1 : info.threads, machine, date: new Date().toISOString(),
       kernelSize: importedRun?.kernelSize ?? estimateKernelSize(item.kernelSize), options: importedRun ? { ...options, imported: importedRun.options } : options, status: (result.report.status as string | undefined) ?? 'completed',
+      ...(schedule ? { schedule } : {}),
       ...(values.trace ? { trace } : {}),
     };
     const outDir = path.join(projectRoot, 'results', 'quality', values.set, run);
@@ -189,7 +194,7 @@ async function readImportedEstimate(dir: string, id: string): Promise<{ result: 
     backend: `${String(info.device)} (PyTorch ${String(info.torch)})`,
     machine: { cpu: host.cpu ?? 'unknown', cores: host.cores ?? 0, memoryGiB: host.memoryGiB ?? 0, node: 'none (Python)', platform: host.platform ?? 'unknown' },
     kernelSize: [kernel.height, kernel.width],
-    options: { maker: 'bench/gpu/reference_quality.py', steps: info.T, iterations: info.S, seed: info.seed },
+    options: { maker: 'bench/gpu/reference_quality.py', steps: info.T, iterations: info.S, seed: info.seed, channels: info.channels ?? 128 },
   };
 }
 

@@ -7,7 +7,7 @@ scores here with the project's own metrics:
   DIR/<id>.json         {seconds, T, S, seed, final_loss, device, torch}
 
   python3 bench/gpu/reference_quality.py --reference DIR_WITH_deblursdi_torch.py --levin LEVIN_BLURRED_DIR
-      --out DIR [--steps 30] [--iters 200] [--seed 0] id [id ...]
+      --out DIR [--steps 30] [--iters 200] [--seed 0] [--channels 128] id [id ...]
 
 Kernel size as the reference's own main and the harness: the true size + 2. Nothing is tuned here.
 """
@@ -59,13 +59,17 @@ def main():
     ap.add_argument('--steps', type=int, default=30)
     ap.add_argument('--iters', type=int, default=200)
     ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--channels', type=int, default=128, help="the U-Net's width (the reference's own: 128)")
     ap.add_argument('ids', nargs='+')
     a = ap.parse_args()
     sys.path.insert(0, a.reference)
     import torch
     import deblursdi_torch as ref
     if not torch.cuda.is_available():
-        ref.dev = 'cpu'  # a smoke test off the GPU machine
+        ref.dev = 'cpu'  # off the GPU machine: Debian's python3-torch, one thread
+    if a.channels != 128:
+        base_skip = ref.Skip
+        ref.Skip = lambda: base_skip(ch=a.channels)
 
     def sync():
         if torch.cuda.is_available():
@@ -83,7 +87,7 @@ def main():
         seconds = time.time() - t0
         write_png16(os.path.join(a.out, f'{name}.png'), x)
         np.savetxt(os.path.join(a.out, f'{name}_kernel.txt'), k / k.sum(), fmt='%.9g')
-        info = {'id': name, 'seconds': round(seconds, 2), 'T': a.steps, 'S': a.iters, 'seed': a.seed, 'kernelSize': size,
+        info = {'id': name, 'seconds': round(seconds, 2), 'T': a.steps, 'S': a.iters, 'seed': a.seed, 'channels': a.channels, 'kernelSize': size,
                 'final_loss': trace[-1], 'device': torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'cpu', 'torch': torch.__version__, 'machine': host_machine()}
         with open(os.path.join(a.out, f'{name}.json'), 'w') as f:
             json.dump(info, f)
