@@ -62,13 +62,13 @@ async function main(): Promise<void> {
       // every traced image of the latest traced run, one curve each
       const run = traced[traced.length - 1].run;
       const curves = traced.filter((r) => r.run === run);
-      const series = curves.map((r, i) => ({ points: r.trace!.map((t) => [t.outer, t.psnr] as [number, number]), color: traceColors[i % traceColors.length] }));
+      const series = curves.map((r, i) => ({ points: r.trace!.map((t) => [t.outer, t.psnr] as [number, number]), color: traceColors[i % traceColors.length].rgb }));
       const all = series.flatMap((c) => c.points);
       const ys = all.map((p) => p[1]), xs = all.map((p) => p[0]);
       const yr: [number, number] = [Math.floor(Math.min(...ys)) - 1, Math.ceil(Math.max(...ys)) + 1];
       const ticks = Array.from({ length: yr[1] - yr[0] + 1 }, (_, i) => yr[0] + i);
       await fs.writeFile(path.join(dir, `trace-${set}.png`), encodePng(linePlot(series, { width: 480, height: 240, xRange: [Math.min(...xs), Math.max(...xs)], yRange: yr, yTicks: ticks })));
-      const legend = curves.map((r, i) => `${r.id} (${traceColorNames[i % traceColorNames.length]})`).join(', ');
+      const legend = curves.map((r, i) => `${r.id} (${traceColors[i % traceColors.length].name})`).join(', ');
       lines.push(`![PSNR after each outer step](trace-${set}.png)`, '', `PSNR of the network's image estimate after each outer step (x: outer step ${Math.min(...xs)}…${Math.max(...xs)}, y: ${yr[0]}…${yr[1]} dB, grid every 1 dB), run ${run}: ${legend}.`, '');
     }
   }
@@ -135,5 +135,7 @@ main().catch((e) => {
 });
 
 /** Curve colours of the trace plot (RGB in [0, 1]) and their names for the caption. */
-const traceColors: Array<[number, number, number]> = [[0.1, 0.3, 0.8], [0.85, 0.35, 0.1], [0.1, 0.6, 0.2], [0.6, 0.1, 0.6], [0.5, 0.5, 0.5]];
-const traceColorNames = ['blue', 'orange', 'green', 'purple', 'grey'];
+const traceColors: Array<{ rgb: [number, number, number]; name: string }> = [
+  { rgb: [0.1, 0.3, 0.8], name: 'blue' }, { rgb: [0.85, 0.35, 0.1], name: 'orange' }, { rgb: [0.1, 0.6, 0.2], name: 'green' },
+  { rgb: [0.6, 0.1, 0.6], name: 'purple' }, { rgb: [0.5, 0.5, 0.5], name: 'grey' },
+];
