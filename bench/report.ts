@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     lines.push('', '<details><summary>per image</summary>', '', '| run | image | PSNR | SSIM | kernel NCC | s |', '|---|---|---|---|---|---|');
     for (const [key, rs] of runs) for (const r of rs) lines.push(`| ${key} | ${r.id} | ${r.psnr.toFixed(2)} | ${r.ssim.toFixed(3)} | ${r.kernelNcc?.toFixed(3) ?? '–'} | ${(r.wallMs / 1000).toFixed(1)} |`);
     lines.push('', '</details>', '');
-    lines.push(...qualityVersusTime(runs));
+    lines.push(...subsetComparison(runs, total), ...qualityVersusTime(runs));
     await writeGrid(set, runs);
     const traced = records.filter((r) => r.trace && r.trace.length > 1);
     if (traced.length) {
@@ -77,6 +77,37 @@ async function main(): Promise<void> {
     ...[...summary.entries()].map(([k, m]) => `| ${k} | ${sets.map((s) => m.get(s) ?? '–').join(' | ')} |`), '');
   await fs.writeFile(path.join(dir, 'REPORT.md'), lines.join('\n') + '\n');
   console.log(`wrote ${path.relative(projectRoot, path.join(dir, 'REPORT.md'))}`);
+}
+
+/**
+ * Quality versus time on a common subset: for the image set of every network run that covers at
+ * least 3 images but not the whole set (the long runs), every run that has done all those images,
+ * with its means over exactly that subset (PSNR, SSIM, kernel NCC, seconds per image), so runs of
+ * different lengths are compared on the same photos.
+ */
+function subsetComparison(runs: Map<string, QualityRecord[]>, total: number): string[] {
+  const subsets = new Map<string, string[]>();
+  for (const rs of runs.values()) {
+    if (rs[0].preset === null || rs.length < 3 || (total && rs.length >= total)) continue;
+    const ids = rs.map((r) => r.id).sort();
+    subsets.set(ids.join(','), ids);
+  }
+  const out: string[] = [];
+  for (const ids of subsets.values()) {
+    const rows: Array<[string, QualityRecord[]]> = [];
+    for (const [key, rs] of runs) {
+      const picked = ids.map((id) => rs.find((r) => r.id === id));
+      if (picked.every((r): r is QualityRecord => r !== undefined)) rows.push([key, picked]);
+    }
+    if (rows.length < 2) continue;
+    out.push(`### Quality versus time on the subset ${ids.join(', ')}`, '', '| run | PSNR (dB) | SSIM | kernel NCC | s / image | per image PSNR |', '|---|---|---|---|---|---|');
+    for (const [key, rs] of rows.sort((a, b) => mean(b[1].map((r) => r.psnr)) - mean(a[1].map((r) => r.psnr)))) {
+      const ncc = rs.filter((r) => r.kernelNcc !== null).map((r) => r.kernelNcc as number);
+      out.push(`| ${key} | ${mean(rs.map((r) => r.psnr)).toFixed(2)} | ${mean(rs.map((r) => r.ssim)).toFixed(3)} | ${ncc.length ? mean(ncc).toFixed(3) : '–'} | ${(mean(rs.map((r) => r.wallMs)) / 1000).toFixed(1)} | ${rs.map((r) => r.psnr.toFixed(2)).join(' / ')} |`);
+    }
+    out.push('');
+  }
+  return out;
 }
 
 /**
