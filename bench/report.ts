@@ -61,7 +61,7 @@ async function main(): Promise<void> {
       const s = meanScores(rs);
       lines.push(`| ${key} | ${rs.length}${total ? `/${total}` : ''} | ${s.psnr} | ${s.ssim} | ${mean(rs.map((r) => r.psnrUnaligned)).toFixed(2)} | ${s.ncc} | ${er.length ? mean(er).toFixed(2) : '–'} | ${s.seconds} | ${rs[0].backend} | ${m.cpu.trim()} ×${m.cores} |`);
       if (!summary.has(key)) summary.set(key, new Map());
-      summary.get(key)!.set(set, `${mean(rs.map((r) => r.psnr)).toFixed(2)} / ${mean(rs.map((r) => r.ssim)).toFixed(3)} (${rs.length}${total ? `/${total}` : ''}, ${formatSeconds(mean(rs.map((r) => r.wallMs)) / 1000)})`);
+      summary.get(key)!.set(set, `${s.psnr} / ${s.ssim} (${rs.length}${total ? `/${total}` : ''}, ${formatSeconds(mean(rs.map((r) => r.wallMs)) / 1000)})`);
     }
     lines.push('', '<details><summary>per image</summary>', '', '| run | image | PSNR | SSIM | kernel NCC | s |', '|---|---|---|---|---|---|');
     for (const [key, rs] of runs) for (const r of rs) lines.push(`| ${key} | ${r.id} | ${r.psnr.toFixed(2)} | ${r.ssim.toFixed(3)} | ${r.kernelNcc?.toFixed(3) ?? '–'} | ${(r.wallMs / 1000).toFixed(1)} |`);
