@@ -24,7 +24,7 @@ import { kernelNcc, kernelPsnr } from '../src/metrics/kernel_metrics.js';
 import { getMethod, type Method, type MethodResult } from '../src/methods/registry.js';
 import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
 import { presetNames, resolveSolverOptions, type PresetName } from '../src/solver/presets.js';
-import type { SolverOptions } from '../src/solver/options.js';
+import type { SolverOverrides } from '../src/solver/options.js';
 import { kernelEstimationRegion, type DeblurOptions, type RestoreMode } from '../src/deblur.js';
 import { appendJsonLine, machineDescription, projectRoot, readJsonLines, readManifest } from './common.js';
 import { deconvolveHqs } from '../src/deconv/index.js';
@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<void> {
   const backend = choiceOption<BackendName>(values.backend, 'backend', ['wasm', 'cpu', 'webgpu']) ?? 'wasm';
   const restore = choiceOption<RestoreMode>(values.restore, 'restore', ['auto', 'network', 'nonblind']);
   const scale = numberOption(values.scale, 'scale', { min: 0.05, max: 1 });
-  const solver: Partial<SolverOptions> = {};
+  const solver: SolverOverrides = {};
   const steps = numberOption(values.steps, 'steps', { integer: true, min: 1 });
   const iters = numberOption(values.iters, 'iters', { integer: true, min: 1 });
   const width = numberOption(values.width, 'width', { integer: true, min: 4 });
@@ -92,7 +92,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (steps) solver.steps = steps;
   if (iters) solver.iterations = iters;
-  if (width) solver.unet = { ...resolveSolverOptions(preset).unet, width };
+  if (width) solver.unet = { width };
   const warmStart = choiceOption<NonNullable<DeblurOptions['warmStart']>>(values['warm-start'], 'warm-start', ['none', 'l0', 'dark-channel', 'fft-relu']);
   const refine = choiceOption<NonNullable<DeblurOptions['refine']>>(values.refine, 'refine', ['none', 'map-l0']);
   const kernelFrom = values['kernel-from'];

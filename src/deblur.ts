@@ -16,7 +16,7 @@ import { resampleKernel } from './physics/kernel_resample.js';
 import { assertDeblurFits } from './resources/memory_estimate.js';
 import type { Kernel } from './physics/kernel.js';
 import { presets, resolveSolverOptions, type PresetName } from './solver/presets.js';
-import { validateSolverOptions, type SolverOptions } from './solver/options.js';
+import { validateSolverOptions, type SolverOptions, type SolverOverrides } from './solver/options.js';
 import type { MapPrior } from './baselines/map_blind.js';
 import { refineKernelWithMap, type KernelRefinement, type KernelRefinementReport } from './solver/kernel_refinement.js';
 import { runSelfDiffusion, type SolverCheckpoint, type SolverEvent, type SolverHooks, type SolverProgress } from './solver/self_diffusion.js';
@@ -33,7 +33,7 @@ export interface DeblurOptions {
   /** tfjs backend (default `wasm`). */
   backend?: BackendName;
   /** Overrides of individual solver options (steps, iterations, mode, learning rates, …). */
-  solver?: Partial<SolverOptions>;
+  solver?: SolverOverrides;
   /** Largest side of the region the kernel is estimated on (default: the preset's). */
   maxWorkingSize?: number;
   /** How the output image is made (default `auto`, see module comment). */

@@ -12,7 +12,7 @@ export { decodeImage, encodePng, encodeJpeg, sniffImageFormat } from './image/co
 export * from './physics/kernel.js';
 export { kernelToImage } from './physics/kernel_view.js';
 export { presets, presetNames, resolveSolverOptions, type PresetName, type Preset } from './solver/presets.js';
-export { defaultSolverOptions, type SolverOptions, type DiffusionMode } from './solver/options.js';
+export { defaultSolverOptions, type SolverOptions, type SolverOverrides, type DiffusionMode } from './solver/options.js';
 export { runSelfDiffusion, type SolverProgress, type SolverResult, type SolverCheckpoint, type SolverEvent } from './solver/self_diffusion.js';
 export { linearNoiseSchedule } from './solver/schedule.js';
 export { getMethod, methodNames, registerMethod, type Method, type MethodContext, type MethodResult } from './methods/registry.js';

@@ -7,8 +7,8 @@ import { deblur, type DeblurOptions, type RestoreMode } from '../deblur.js';
 import type { BackendName } from '../engine/backend.js';
 import { SdiError } from '../errors.js';
 import { assertNotInput, prepareOutputPath, protectInput, readImageFile, writeImageFile, writeJsonFile, writeKernelFile } from '../io/files.js';
-import { presetNames, resolveSolverOptions, type PresetName } from '../solver/presets.js';
-import type { DiffusionMode, SolverOptions } from '../solver/options.js';
+import { presetNames, type PresetName } from '../solver/presets.js';
+import type { DiffusionMode, SolverOverrides } from '../solver/options.js';
 import { fileDigest, loadCheckpoint, saveCheckpoint } from '../io/checkpoint_files.js';
 import type { SolverCheckpoint } from '../solver/self_diffusion.js';
 import { choiceOption, numberOption, parseOptions } from './options.js';
@@ -81,12 +81,12 @@ export async function run(argv: string[]): Promise<void> {
 
   const image = await readImageFile(input);
   for (const file of [output, values['kernel-out'], values.report]) if (file) await prepareOutputPath(file);
-  const solver: Partial<SolverOptions> = {};
+  const solver: SolverOverrides = {};
   if (steps !== undefined) solver.steps = steps;
   if (iters !== undefined) solver.iterations = iters;
   if (mode !== undefined) solver.mode = mode;
   // Channels of the image network's convolutions (the U-Net width); the rest of the preset's architecture is kept.
-  if (width !== undefined) solver.unet = { ...resolveSolverOptions(preset).unet, width };
+  if (width !== undefined) solver.unet = { width };
 
   const progress = new ProgressPrinter(process.stderr, Boolean(values.quiet));
   if (method) {

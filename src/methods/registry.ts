@@ -10,7 +10,7 @@ import { SdiError } from '../errors.js';
 import type { Image } from '../image/image.js';
 import type { Kernel } from '../physics/kernel.js';
 import type { PresetName } from '../solver/presets.js';
-import type { SolverOptions } from '../solver/options.js';
+import type { SolverOptions, SolverOverrides } from '../solver/options.js';
 import { baselineMethods } from '../baselines/methods.js';
 
 export interface MethodContext {
@@ -19,7 +19,7 @@ export interface MethodContext {
   preset: PresetName;
   backend: BackendName;
   /** Solver overrides (self-diffusion methods only). */
-  solver?: Partial<SolverOptions>;
+  solver?: SolverOverrides;
   restore?: RestoreMode;
   scale?: number;
   maxWorkingSize?: number;

@@ -75,6 +75,16 @@ export interface SolverOptions {
   lossEvery: number;
 }
 
+/**
+ * Overrides of some solver options, as a preset, the CLI, the harness or the web page gives them. The
+ * nested `unet` and `prior` may be partial too (`{ unet: { width: 16 } }` changes the width and keeps
+ * the rest of the preset's U-Net): resolveSolverOptions merges them field by field.
+ */
+export type SolverOverrides = Partial<Omit<SolverOptions, 'unet' | 'prior'>> & {
+  unet?: Partial<UNetConfig>;
+  prior?: Partial<KernelPrior>;
+};
+
 export const defaultSolverOptions: SolverOptions = {
   kernelSize: [31, 31],
   steps: 30,

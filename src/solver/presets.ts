@@ -3,7 +3,7 @@
  * the kernel is estimated. Costs and Levin quality of each are measured by the benchmarks and quoted
  * in the README (results/), not asserted here.
  */
-import { defaultSolverOptions, type SolverOptions } from './options.js';
+import { defaultSolverOptions, type SolverOptions, type SolverOverrides } from './options.js';
 
 export type PresetName = 'fast' | 'balanced' | 'paper';
 export const presetNames: readonly PresetName[] = ['fast', 'balanced', 'paper'];
@@ -12,7 +12,7 @@ export interface Preset {
   /** One-line description shown in help texts and the web page. */
   description: string;
   /** Solver options the preset sets. */
-  solver: Partial<SolverOptions>;
+  solver: SolverOverrides;
   /**
    * Largest side (pixels) of the image the kernel is estimated on. Larger images are centre-cropped
    * to this size for the estimate, and the full image is then restored with the estimated kernel.
@@ -51,7 +51,7 @@ export const presets: Record<PresetName, Preset> = {
 };
 
 /** The defaults with a preset and then `overrides` applied (nested `unet` and `prior` merged field by field). */
-export function resolveSolverOptions(preset: PresetName, overrides: Partial<SolverOptions> = {}): SolverOptions {
+export function resolveSolverOptions(preset: PresetName, overrides: SolverOverrides = {}): SolverOptions {
   const p = presets[preset].solver;
   return {
     ...defaultSolverOptions,

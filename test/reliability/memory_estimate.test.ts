@@ -81,10 +81,11 @@ test('the solver term is within 15 % of the tensor peak tf.profile measures in r
 
 function fitCheck(overrides: Partial<DeblurFitCheck> & Pick<DeblurFitCheck, 'image'>): DeblurFitCheck {
   const p = presets.fast;
+  const solver = resolveSolverOptions('fast');
   const side = Math.min(p.maxWorkingSize, overrides.image.width, overrides.image.height);
   return {
     area: overrides.image, working: { width: side, height: side }, workingKernel: [31, 31], kernel: [31, 31], maxSide: p.maxWorkingSize, scale: 1,
-    unet: p.solver.unet!, kernelNet: { hiddenUnits: p.solver.kernelHiddenUnits!, hiddenLayers: p.solver.kernelHiddenLayers! }, backend: 'wasm', restore: 'nonblind', ...overrides,
+    unet: solver.unet, kernelNet: { hiddenUnits: solver.kernelHiddenUnits, hiddenLayers: solver.kernelHiddenLayers }, backend: 'wasm', restore: 'nonblind', ...overrides,
   };
 }
 
@@ -113,10 +114,10 @@ test('a restore that does not fit is refused with a downscale factor that does f
 });
 
 test('networks that do not fit (the wasm heap, or the limit) are refused with a --max-size that fits', (t) => {
-  const paper = presets.paper.solver;
+  const paper = resolveSolverOptions('paper');
   const check = fitCheck({
     image: { width: 1024, height: 1024, channels: 1 }, working: { width: 1024, height: 1024 }, maxSide: 1024, restore: 'network',
-    unet: paper.unet!, kernelNet: { hiddenUnits: paper.kernelHiddenUnits!, hiddenLayers: paper.kernelHiddenLayers! },
+    unet: paper.unet, kernelNet: { hiddenUnits: paper.kernelHiddenUnits, hiddenLayers: paper.kernelHiddenLayers },
   });
   const e = refusal(check);
   t.diagnostic(e.message);

@@ -10,7 +10,7 @@
  */
 import type { DeblurOptions } from '../../src/deblur.js';
 import { presetNames, type PresetName } from '../../src/solver/presets.js';
-import type { SolverOptions } from '../../src/solver/options.js';
+import type { SolverOverrides } from '../../src/solver/options.js';
 import type { EnginePreference, Region } from './protocol.js';
 
 export interface PageSettings {
@@ -54,7 +54,7 @@ export function settingsFromQuery(search: string): Partial<PageSettings> {
 
 /** The `deblur` options of the page's settings (the engine preference travels in `backend`). */
 export function deblurOptionsOf(s: PageSettings): DeblurOptions {
-  const solver: Partial<SolverOptions> = {};
+  const solver: SolverOverrides = {};
   if (s.steps !== undefined) solver.steps = s.steps;
   if (s.iterations !== undefined) solver.iterations = s.iterations;
   return { preset: s.preset, kernelSize: s.kernelSize, seed: s.seed, backend: s.engine === 'auto' ? undefined : s.engine, solver };
