@@ -1,6 +1,6 @@
 /**
  * Quality harness: `npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N]
- * [--images id,id] [--seed N] [--steps T] [--iters S] [--scale s] [--restore auto|network|nonblind]
+ * [--images id,id] [--seed N] [--steps T] [--iters S|SxN,SxN…] [--scale s] [--restore auto|network|nonblind]
  * [--tag name] [--trace] [--backend wasm|cpu] [--warm-start l0|dark-channel|fft-relu] [--max-size N] [--solver '{"option": value}']
  * [--import DIR]`.
  *
@@ -24,7 +24,7 @@ import { kernelNcc, kernelPsnr } from '../src/metrics/kernel_metrics.js';
 import { getMethod, type Method, type MethodResult } from '../src/methods/registry.js';
 import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
 import { presetNames, resolveSolverOptions, type PresetName } from '../src/solver/presets.js';
-import type { SolverOverrides } from '../src/solver/options.js';
+import { innerIterations, iterationsOption, type SolverOverrides } from '../src/solver/options.js';
 import { kernelEstimationRegion, type DeblurOptions, type RestoreMode } from '../src/deblur.js';
 import { appendJsonLine, machineDescription, projectRoot, readJsonLines, readManifest } from './common.js';
 import { deconvolveHqs } from '../src/deconv/index.js';
@@ -52,7 +52,7 @@ export interface QualityRecord {
   kernelSize: [number, number];
   options: Record<string, unknown>;
   /** The schedule and width the solver actually ran (the preset with the overrides applied); absent for methods without the solver. */
-  schedule?: { steps: number; iterations: number; width: number; kernelHiddenLayers: number };
+  schedule?: { steps: number; iterations: number; width: number; kernelHiddenLayers: number; iterationSchedule?: number[]; totalSteps?: number };
   trace?: Array<{ outer: number; psnr: number; loss: number; kernelNcc: number }>;
   status?: string;
 }
@@ -81,7 +81,6 @@ async function main(argv: string[]): Promise<void> {
   const scale = numberOption(values.scale, 'scale', { min: 0.05, max: 1 });
   const solver: SolverOverrides = {};
   const steps = numberOption(values.steps, 'steps', { integer: true, min: 1 });
-  const iters = numberOption(values.iters, 'iters', { integer: true, min: 1 });
   const width = numberOption(values.width, 'width', { integer: true, min: 4 });
   if (values.solver) {
     try {
@@ -91,7 +90,7 @@ async function main(argv: string[]): Promise<void> {
     }
   }
   if (steps) solver.steps = steps;
-  if (iters) solver.iterations = iters;
+  if (values.iters !== undefined) Object.assign(solver, iterationsOption(values.iters, steps ?? resolveSolverOptions(preset, solver).steps));
   if (width) solver.unet = { width };
   const warmStart = choiceOption<NonNullable<DeblurOptions['warmStart']>>(values['warm-start'], 'warm-start', ['none', 'l0', 'dark-channel', 'fft-relu']);
   const refine = choiceOption<NonNullable<DeblurOptions['refine']>>(values.refine, 'refine', ['none', 'map-l0']);
@@ -100,7 +99,10 @@ async function main(argv: string[]): Promise<void> {
   const maxWorkingSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });
   const run = [method.name, method.usesSolver ? preset : null, values.tag].filter(Boolean).join('-');
   const resolved = resolveSolverOptions(preset, solver);
-  const schedule = method.usesSolver ? { steps: resolved.steps, iterations: resolved.iterations, width: resolved.unet.width, kernelHiddenLayers: resolved.kernelHiddenLayers } : undefined;
+  const schedule = method.usesSolver ? {
+    steps: resolved.steps, iterations: resolved.iterations, width: resolved.unet.width, kernelHiddenLayers: resolved.kernelHiddenLayers,
+    ...(resolved.iterationSchedule ? { iterationSchedule: resolved.iterationSchedule, totalSteps: innerIterations(resolved).reduce((a, b) => a + b, 0) } : {}),
+  } : undefined;
   const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, warmStart: warmStart ?? null, maxWorkingSize: maxWorkingSize ?? null, refine: refine ?? null, kernelFrom: kernelFrom ?? null, tag: values.tag ?? null };
 
   const manifest = await readManifest(values.set);

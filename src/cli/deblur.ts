@@ -7,8 +7,8 @@ import { deblur, type DeblurOptions, type RestoreMode } from '../deblur.js';
 import type { BackendName } from '../engine/backend.js';
 import { SdiError } from '../errors.js';
 import { assertNotInput, prepareOutputPath, protectInput, readImageFile, writeImageFile, writeJsonFile, writeKernelFile } from '../io/files.js';
-import { presetNames, type PresetName } from '../solver/presets.js';
-import type { DiffusionMode, SolverOverrides } from '../solver/options.js';
+import { presetNames, resolveSolverOptions, type PresetName } from '../solver/presets.js';
+import { iterationsOption, type DiffusionMode, type SolverOverrides } from '../solver/options.js';
 import { fileDigest, loadCheckpoint, saveCheckpoint } from '../io/checkpoint_files.js';
 import type { SolverCheckpoint } from '../solver/self_diffusion.js';
 import { choiceOption, numberOption, parseOptions } from './options.js';
@@ -16,7 +16,7 @@ import { formatDuration, ProgressPrinter } from './progress.js';
 import { getMethod, methodNames, type Method, type MethodContext } from '../methods/registry.js';
 import type { Image } from '../image/image.js';
 
-const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S] [--width C] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
+const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S|SxN,SxN…] [--width C] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
 
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, {
@@ -57,7 +57,6 @@ export async function run(argv: string[]): Promise<void> {
   const mode = choiceOption<DiffusionMode>(values.mode, 'mode', ['k-diff', 'standard', 'selfdeblur']);
   const kernelSize = numberOption(values['kernel-size'], 'kernel-size', { integer: true, min: 1 }) ?? 31;
   const steps = numberOption(values.steps, 'steps', { integer: true, min: 1, max: 10000 });
-  const iters = numberOption(values.iters, 'iters', { integer: true, min: 1, max: 100000 });
   const width = numberOption(values.width, 'width', { integer: true, min: 4, max: 512 });
   const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
   // wasm threads (src/engine/wasm_threads.ts reads SDI_WASM_THREADS when the backend starts); without
@@ -83,7 +82,8 @@ export async function run(argv: string[]): Promise<void> {
   for (const file of [output, values['kernel-out'], values.report]) if (file) await prepareOutputPath(file);
   const solver: SolverOverrides = {};
   if (steps !== undefined) solver.steps = steps;
-  if (iters !== undefined) solver.iterations = iters;
+  // S inner iterations per outer step, or a schedule "25x15,50x15" (S for N outer steps, in order)
+  if (values.iters !== undefined) Object.assign(solver, iterationsOption(values.iters, steps ?? resolveSolverOptions(preset).steps));
   if (mode !== undefined) solver.mode = mode;
   // Channels of the image network's convolutions (the U-Net width); the rest of the preset's architecture is kept.
   if (width !== undefined) solver.unet = { width };

@@ -22,6 +22,13 @@ export interface SolverOptions {
   steps: number;
   /** Inner Adam iterations S per outer step. Paper: 200. */
   iterations: number;
+  /**
+   * Inner iterations per outer step, S_1 … S_T in the order they run (the first is the noisiest,
+   * σ ≈ 0.5), overriding `iterations` when set; its length must be `steps`. null: S every step.
+   * For "fewer inner steps at high noise" (issue 5, item 4): e.g. 25 for the first 15 outer steps
+   * and 50 for the last 15 ({@link parseIterationSchedule} reads "25x15,50x15").
+   */
+  iterationSchedule: number[] | null;
   /** Diffusion mode, see {@link DiffusionMode}. Default `k-diff`. */
   mode: DiffusionMode;
   /** β at the least-noisy step (t = 1). Paper: 1e-4. */
@@ -89,6 +96,7 @@ export const defaultSolverOptions: SolverOptions = {
   kernelSize: [31, 31],
   steps: 30,
   iterations: 200,
+  iterationSchedule: null,
   mode: 'k-diff',
   betaStart: 1e-4,
   betaEnd: 2e-2,
@@ -117,6 +125,12 @@ export function validateSolverOptions(o: SolverOptions): void {
   };
   positiveInt(o.steps, 'steps');
   positiveInt(o.iterations, 'iterations');
+  if (o.iterationSchedule !== null) {
+    if (!Array.isArray(o.iterationSchedule) || o.iterationSchedule.length !== o.steps) {
+      throw new SdiError(`iterationSchedule must list one inner-step count per outer step (${o.steps}), got ${Array.isArray(o.iterationSchedule) ? o.iterationSchedule.length : typeof o.iterationSchedule}`);
+    }
+    o.iterationSchedule.forEach((v) => positiveInt(v, 'iterationSchedule entry'));
+  }
   positiveInt(o.lossEvery, 'lossEvery');
   if (!Array.isArray(o.kernelSize) || o.kernelSize.length !== 2) throw new SdiError('kernelSize must be [height, width]');
   o.kernelSize.forEach((v) => positiveInt(v, 'kernel size'));
@@ -139,4 +153,40 @@ export function validateSolverOptions(o: SolverOptions): void {
   if (!['sum', 'mean'].includes(o.lossReduction)) throw new SdiError(`lossReduction must be sum or mean, got '${o.lossReduction}'`);
   if (!['none', 'lp', 'l2-neg'].includes(o.prior.kind)) throw new SdiError(`prior must be none, lp or l2-neg, got '${o.prior.kind}'`);
   if (!(Number.isFinite(o.centring) && o.centring >= 0)) throw new SdiError(`centring must be a finite number ≥ 0, got ${o.centring}`);
+}
+
+/**
+ * Inner iterations of each outer step in the order they run: S_i = iterationSchedule[i], or
+ * `iterations` for every i. The total Σ_i S_i is the run's number of training steps.
+ */
+export function innerIterations(o: Pick<SolverOptions, 'steps' | 'iterations' | 'iterationSchedule'>): number[] {
+  return o.iterationSchedule ? o.iterationSchedule.slice() : new Array<number>(o.steps).fill(o.iterations);
+}
+
+/**
+ * Reads an inner-step schedule written as comma-separated `SxN` groups (S inner iterations for N
+ * outer steps, in order), e.g. "25x15,50x15" → 15 × 25 then 15 × 50. The group counts must add up
+ * to `steps`. Throws an SdiError saying what is wrong.
+ */
+export function parseIterationSchedule(text: string, steps: number): number[] {
+  const out: number[] = [];
+  for (const group of text.split(',')) {
+    const m = /^\s*(\d+)\s*x\s*(\d+)\s*$/.exec(group);
+    if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new SdiError(`iteration schedule: "${group}" is not SxN (S inner iterations for N outer steps, both ≥ 1), e.g. 25x15,50x15`);
+    for (let i = 0; i < Number(m[2]); i++) out.push(Number(m[1]));
+  }
+  if (out.length !== steps) throw new SdiError(`iteration schedule "${text}" covers ${out.length} outer steps, but the run has ${steps}`);
+  return out;
+}
+
+/**
+ * The solver overrides that an `--iters` value asks for: a plain count S (`{ iterations: S }`) or a
+ * schedule of `SxN` groups (`{ iterationSchedule }`, see {@link parseIterationSchedule}) for a run of
+ * `steps` outer steps. Throws an SdiError for anything else.
+ */
+export function iterationsOption(text: string, steps: number): Pick<SolverOverrides, 'iterations' | 'iterationSchedule'> {
+  if (/x/i.test(text)) return { iterationSchedule: parseIterationSchedule(text.toLowerCase(), steps) };
+  const n = Number(text);
+  if (!(/^\s*\d+\s*$/.test(text) && n >= 1 && n <= 100000)) throw new SdiError(`--iters must be a number (an integer in 1…100000) or a schedule such as 25x15,50x15, got ${text}`);
+  return { iterations: n };
 }

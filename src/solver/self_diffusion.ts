@@ -23,7 +23,7 @@ import { kernelPriorValue } from './kernel_prior.js';
 import { kernelCentringPenalty, kernelCentroidOffset } from './kernel_centring.js';
 import { roll2d } from './circular_shift.js';
 import { linearNoiseSchedule } from './schedule.js';
-import type { SolverOptions } from './options.js';
+import { innerIterations, type SolverOptions } from './options.js';
 
 /** Progress after an inner step (and, with `preview`, after each outer step). */
 export interface SolverProgress {
@@ -137,7 +137,10 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   const [kh, kw] = opts.kernelSize;
   const { width: W, height: H } = blurred;
   const Hp = H + kh - 1, Wp = W + kw - 1;
-  const T = opts.steps, S = opts.iterations;
+  const T = opts.steps;
+  /** Inner iterations of the i-th outer step run (i = T − t), and the run's total. */
+  const inner = innerIterations(opts);
+  const total = inner.reduce((a, b) => a + b, 0);
   const rng = new Rng(opts.seed);
   const unet = new SkipUNet({ ...opts.unet, inputChannels: 1 }, rng.fork());
   const kgen = new KernelGenerator({ kernelHeight: kh, kernelWidth: kw, hiddenUnits: opts.kernelHiddenUnits, hiddenLayers: opts.kernelHiddenLayers }, rng.fork());
@@ -202,6 +205,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       const zn: tf.Tensor2D =
         opts.mode === 'k-diff' ? tf.tidy(() => tf.add(z, tf.mul(opts.kernelNoise * sigma, tf.tensor(noise.normalArray(kh * kw), z.shape)))) : tf.clone(z0);
       const f = lossOf(xn, zn, [kernelShift[0], kernelShift[1]]);
+      const S = inner[T - t];
       // Divergence guard: the state after drawing this step's noise, to restart the step from.
       const startState = await snapshot(T - t);
       let restarts = 0;
@@ -230,7 +234,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
           if (diverged) break;
           const now = performance.now();
           const elapsedMs = now - t0;
-          hooks.onProgress?.({ outerDone: T - t, steps: T, iteration: s, iterations: S, done, total: T * S, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / (done - doneAtStart)) * (T * S - done), sigma });
+          hooks.onProgress?.({ outerDone: T - t, steps: T, iteration: s, iterations: S, done, total, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / (done - doneAtStart)) * (total - done), sigma });
           if (now - lastYield > 50) {
             await yieldToEventLoop();
             lastYield = performance.now();
@@ -266,7 +270,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       if (hooks.onCheckpoint) await hooks.onCheckpoint(await snapshot(T - t + 1));
       if (hooks.previews && hooks.onProgress) {
         const elapsedMs = performance.now() - t0;
-        hooks.onProgress({ outerDone: T - t + 1, steps: T, iteration: S, iterations: S, done, total: T * S, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / (done - doneAtStart)) * (T * S - done), sigma, preview: await readEstimates() });
+        hooks.onProgress({ outerDone: T - t + 1, steps: T, iteration: S, iterations: S, done, total, loss: lastLoss, elapsedMs, etaMs: (elapsedMs / (done - doneAtStart)) * (total - done), sigma, preview: await readEstimates() });
       }
     }
     const final = await readEstimates();

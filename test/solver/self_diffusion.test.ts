@@ -129,3 +129,20 @@ test('recentreKernel keeps the kernel centred in its window, leaks nothing, and 
   assert.deepEqual(Array.from(resumed.kernel.data), Array.from(full.kernel.data));
   assert.deepEqual(Array.from(resumed.image.data), Array.from(full.image.data));
 });
+
+test('an iteration schedule runs S_i inner steps in outer step i: progress counts them, and a constant schedule equals `iterations`', async () => {
+  await initBackend('cpu');
+  const perOuter = new Map<number, number>();
+  let total = 0;
+  const r = await runSelfDiffusion(image, { ...tiny, iterationSchedule: [1, 1, 3, 3] }, {
+    onProgress: (p) => { perOuter.set(p.outerDone, p.iteration); total = p.total; },
+  });
+  assert.equal(r.status, 'completed');
+  assert.equal(r.stepsDone, 8);
+  assert.equal(r.lossHistory.length, 8);
+  assert.equal(total, 8);
+  assert.deepEqual([...perOuter.entries()], [[0, 1], [1, 1], [2, 3], [3, 3]]);
+  const constant = await runSelfDiffusion(image, { ...tiny, iterationSchedule: [3, 3, 3, 3] });
+  const plain = await runSelfDiffusion(image, tiny);
+  assert.deepEqual(Array.from(constant.kernel.data), Array.from(plain.kernel.data));
+});

@@ -7,6 +7,7 @@
 import type { Image } from '../../src/image/image.js';
 import type { Kernel } from '../../src/physics/kernel.js';
 import { presetNames, presets, type PresetName } from '../../src/solver/presets.js';
+import { innerIterations } from '../../src/solver/options.js';
 import { formatDuration } from '../../src/cli/progress.js';
 import { colourScaleGradient } from './colormap.js';
 import { Comparison } from './compare.js';
@@ -375,7 +376,7 @@ function showResult(result: RunResult): void {
   }
   const aborted = r.status === 'aborted';
   const stepsDone = r.lossHistory.length;
-  const total = r.solver.steps * r.solver.iterations;
+  const total = innerIterations(r.solver).reduce((a, b) => a + b, 0);
   showKernel(result.kernel);
   comparison.show(loaded.image, result.image);
   setDownloads(
@@ -386,7 +387,7 @@ function showResult(result: RunResult): void {
   );
   ui.resultSummary.textContent = aborted
     ? `Cancelled after ${stepsDone} of ${total} steps (${formatDuration(r.timings.totalMs)}): below is the estimate reached so far.`
-    : `Done in ${formatDuration(r.timings.totalMs)} on ${r.backend.name}: ${r.solver.steps} × ${r.solver.iterations} steps, preset '${r.preset}', seed ${r.seed}, ${r.restore === 'network' ? 'image from the network' : 'image restored by non-blind deconvolution with the kernel'}.`;
+    : `Done in ${formatDuration(r.timings.totalMs)} on ${r.backend.name}: ${r.solver.iterationSchedule ? `${total}` : `${r.solver.steps} × ${r.solver.iterations}`} steps, preset '${r.preset}', seed ${r.seed}, ${r.restore === 'network' ? 'image from the network' : 'image restored by non-blind deconvolution with the kernel'}.`;
   ui.resultWarnings.replaceChildren(...r.warnings.map((w) => Object.assign(document.createElement('li'), { className: 'info', textContent: w })));
   ui.result.hidden = false;
   ui.bar.value = aborted ? ui.bar.value : ui.bar.max;
