@@ -24,7 +24,7 @@ import { kernelNcc, kernelPsnr } from '../src/metrics/kernel_metrics.js';
 import { getMethod, type Method, type MethodResult } from '../src/methods/registry.js';
 import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
 import { presetNames, resolveSolverOptions, type PresetName } from '../src/solver/presets.js';
-import { innerIterations, iterationsOption, type SolverOverrides } from '../src/solver/options.js';
+import { iterationsOption, totalIterations, type SolverOverrides } from '../src/solver/options.js';
 import { kernelEstimationRegion, type DeblurOptions, type RestoreMode } from '../src/deblur.js';
 import { appendJsonLine, machineDescription, projectRoot, readJsonLines, readManifest } from './common.js';
 import { deconvolveHqs } from '../src/deconv/index.js';
@@ -101,7 +101,7 @@ async function main(argv: string[]): Promise<void> {
   const resolved = resolveSolverOptions(preset, solver);
   const schedule = method.usesSolver ? {
     steps: resolved.steps, iterations: resolved.iterations, width: resolved.unet.width, kernelHiddenLayers: resolved.kernelHiddenLayers,
-    ...(resolved.iterationSchedule ? { iterationSchedule: resolved.iterationSchedule, totalSteps: innerIterations(resolved).reduce((a, b) => a + b, 0) } : {}),
+    ...(resolved.iterationSchedule ? { iterationSchedule: resolved.iterationSchedule, totalSteps: totalIterations(resolved) } : {}),
   } : undefined;
   const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, warmStart: warmStart ?? null, maxWorkingSize: maxWorkingSize ?? null, refine: refine ?? null, kernelFrom: kernelFrom ?? null, tag: values.tag ?? null };
 

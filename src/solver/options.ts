@@ -163,20 +163,25 @@ export function innerIterations(o: Pick<SolverOptions, 'steps' | 'iterations' | 
   return o.iterationSchedule ? o.iterationSchedule.slice() : new Array<number>(o.steps).fill(o.iterations);
 }
 
+/** The run's number of training steps, Σ_i S_i (= steps · iterations without a schedule). */
+export function totalIterations(o: Pick<SolverOptions, 'steps' | 'iterations' | 'iterationSchedule'>): number {
+  return innerIterations(o).reduce((a, b) => a + b, 0);
+}
+
 /**
  * Reads an inner-step schedule written as comma-separated `SxN` groups (S inner iterations for N
  * outer steps, in order), e.g. "25x15,50x15" → 15 × 25 then 15 × 50. The group counts must add up
  * to `steps`. Throws an SdiError saying what is wrong.
  */
 export function parseIterationSchedule(text: string, steps: number): number[] {
-  const out: number[] = [];
-  for (const group of text.split(',')) {
+  const groups = text.split(',').map((group) => {
     const m = /^\s*(\d+)\s*x\s*(\d+)\s*$/.exec(group);
     if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new SdiError(`iteration schedule: "${group}" is not SxN (S inner iterations for N outer steps, both ≥ 1), e.g. 25x15,50x15`);
-    for (let i = 0; i < Number(m[2]); i++) out.push(Number(m[1]));
-  }
-  if (out.length !== steps) throw new SdiError(`iteration schedule "${text}" covers ${out.length} outer steps, but the run has ${steps}`);
-  return out;
+    return { inner: Number(m[1]), outer: Number(m[2]) };
+  });
+  const covered = groups.reduce((sum, g) => sum + g.outer, 0);
+  if (covered !== steps) throw new SdiError(`iteration schedule "${text}" covers ${covered} outer steps, but the run has ${steps}`);
+  return groups.flatMap((g) => new Array<number>(g.outer).fill(g.inner));
 }
 
 /**

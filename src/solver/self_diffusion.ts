@@ -23,7 +23,7 @@ import { kernelPriorValue } from './kernel_prior.js';
 import { kernelCentringPenalty, kernelCentroidOffset } from './kernel_centring.js';
 import { roll2d } from './circular_shift.js';
 import { linearNoiseSchedule } from './schedule.js';
-import { innerIterations, type SolverOptions } from './options.js';
+import { innerIterations, totalIterations, type SolverOptions } from './options.js';
 
 /** Progress after an inner step (and, with `preview`, after each outer step). */
 export interface SolverProgress {
@@ -140,7 +140,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   const T = opts.steps;
   /** Inner iterations of the i-th outer step run (i = T − t), and the run's total. */
   const inner = innerIterations(opts);
-  const total = inner.reduce((a, b) => a + b, 0);
+  const total = totalIterations(opts);
   const rng = new Rng(opts.seed);
   const unet = new SkipUNet({ ...opts.unet, inputChannels: 1 }, rng.fork());
   const kgen = new KernelGenerator({ kernelHeight: kh, kernelWidth: kw, hiddenUnits: opts.kernelHiddenUnits, hiddenLayers: opts.kernelHiddenLayers }, rng.fork());

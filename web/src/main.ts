@@ -7,7 +7,7 @@
 import type { Image } from '../../src/image/image.js';
 import type { Kernel } from '../../src/physics/kernel.js';
 import { presetNames, presets, type PresetName } from '../../src/solver/presets.js';
-import { innerIterations } from '../../src/solver/options.js';
+import { totalIterations } from '../../src/solver/options.js';
 import { formatDuration } from '../../src/cli/progress.js';
 import { colourScaleGradient } from './colormap.js';
 import { Comparison } from './compare.js';
@@ -376,7 +376,7 @@ function showResult(result: RunResult): void {
   }
   const aborted = r.status === 'aborted';
   const stepsDone = r.lossHistory.length;
-  const total = innerIterations(r.solver).reduce((a, b) => a + b, 0);
+  const total = totalIterations(r.solver);
   showKernel(result.kernel);
   comparison.show(loaded.image, result.image);
   setDownloads(
