@@ -30,8 +30,9 @@ export interface SolverProgress {
   /** Outer steps completed so far, in 0 … T (the diffusion index t = T − outerDone). */
   outerDone: number;
   steps: number;
-  /** Inner step within the current outer step, 1 … S. */
+  /** Inner step within the current outer step, 1 … S_i. */
   iteration: number;
+  /** Inner steps S_i of the current outer step (they differ between outer steps under an iterationSchedule). */
   iterations: number;
   /** Total inner steps done and planned. */
   done: number;
