@@ -18,7 +18,7 @@ import { initBackend, type BackendName } from '../src/engine/backend.js';
 import { SdiError } from '../src/errors.js';
 import { readImageFile, readKernelFile, writeImageFile, writeKernelFile } from '../src/io/files.js';
 import { toLuminance, type Image } from '../src/image/image.js';
-import { refineKernelWithMap } from '../src/solver/kernel_refinement.js';
+import { refineKernelWithMap, type KernelRefinementReport } from '../src/solver/kernel_refinement.js';
 import { scoreLevin } from '../src/metrics/align.js';
 import { kernelNcc, kernelPsnr } from '../src/metrics/kernel_metrics.js';
 import { getMethod, type Method, type MethodResult } from '../src/methods/registry.js';
@@ -54,6 +54,8 @@ export interface QualityRecord {
   /** The schedule and width the solver actually ran (the preset with the overrides applied); absent for methods without the solver. */
   schedule?: { steps: number; iterations: number; width: number; kernelHiddenLayers: number; iterationSchedule?: number[]; totalSteps?: number };
   trace?: Array<{ outer: number; psnr: number; loss: number; kernelNcc: number }>;
+  /** With `--refine map-l0`: which candidate kernel the refinement kept and the L0 energies it compared. */
+  refinement?: Pick<KernelRefinementReport, 'chosen' | 'energies' | 'refinedChange'>;
   status?: string;
 }
 
@@ -160,6 +162,7 @@ async function main(argv: string[]): Promise<void> {
       kernelSize: importedRun?.kernelSize ?? estimateKernelSize(item.kernelSize), options: importedRun ? { ...options, imported: importedRun.options } : options, status: (result.report.status as string | undefined) ?? 'completed',
       ...(schedule ? { schedule } : {}),
       ...(values.trace ? { trace } : {}),
+      ...refinementSummary(result.report.refinement),
     };
     const outDir = path.join(projectRoot, 'results', 'quality', values.set, run);
     await writeImageFile(path.join(outDir, `${item.id}.png`), result.image);
@@ -167,6 +170,13 @@ async function main(argv: string[]): Promise<void> {
     await appendJsonLine(resultsFile, record);
     console.log(`${item.id}: ${run} PSNR ${score.psnr.toFixed(2)} dB SSIM ${score.ssim.toFixed(3)}${record.kernelNcc !== null ? ` kernel NCC ${record.kernelNcc.toFixed(3)}` : ''}${errorRatio !== null ? ` error ratio ${errorRatio.toFixed(2)}` : ''} in ${(wallMs / 1000).toFixed(1)} s`);
   }
+}
+
+/** The record's `refinement` field from a run report's refinement (nothing when the run had none). */
+function refinementSummary(report: unknown): Pick<QualityRecord, 'refinement'> {
+  if (!report || typeof report !== 'object') return {};
+  const r = report as KernelRefinementReport;
+  return { refinement: { chosen: r.chosen, energies: r.energies, refinedChange: r.refinedChange } };
 }
 
 /** A harness method whose estimates were made elsewhere (`--import DIR`): blind, no solver here. */

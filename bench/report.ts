@@ -26,14 +26,19 @@ function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 }
 
-/** Means of a run's records as table cells: PSNR (2 decimals), SSIM (3), kernel NCC (3, `–` without one), seconds per image (1). */
-function meanScores(rs: QualityRecord[]): { psnr: string; ssim: string; ncc: string; seconds: string } {
+/**
+ * Means of a run's records as table cells: PSNR (2 decimals), SSIM (3), kernel NCC (3, `–` without one),
+ * seconds per image (1 decimal in `seconds`, unrounded in `meanSeconds` for other formats).
+ */
+function meanScores(rs: QualityRecord[]): { psnr: string; ssim: string; ncc: string; seconds: string; meanSeconds: number } {
   const ncc = rs.filter((r) => r.kernelNcc !== null).map((r) => r.kernelNcc as number);
+  const meanSeconds = mean(rs.map((r) => r.wallMs)) / 1000;
   return {
     psnr: mean(rs.map((r) => r.psnr)).toFixed(2),
     ssim: mean(rs.map((r) => r.ssim)).toFixed(3),
     ncc: ncc.length ? mean(ncc).toFixed(3) : '–',
-    seconds: (mean(rs.map((r) => r.wallMs)) / 1000).toFixed(1),
+    seconds: meanSeconds.toFixed(1),
+    meanSeconds,
   };
 }
 
@@ -61,7 +66,7 @@ async function main(): Promise<void> {
       const s = meanScores(rs);
       lines.push(`| ${key} | ${rs.length}${total ? `/${total}` : ''} | ${s.psnr} | ${s.ssim} | ${mean(rs.map((r) => r.psnrUnaligned)).toFixed(2)} | ${s.ncc} | ${er.length ? mean(er).toFixed(2) : '–'} | ${s.seconds} | ${rs[0].backend} | ${m.cpu.trim()} ×${m.cores} |`);
       if (!summary.has(key)) summary.set(key, new Map());
-      summary.get(key)!.set(set, `${s.psnr} / ${s.ssim} (${rs.length}${total ? `/${total}` : ''}, ${formatSeconds(mean(rs.map((r) => r.wallMs)) / 1000)})`);
+      summary.get(key)!.set(set, `${s.psnr} / ${s.ssim} (${rs.length}${total ? `/${total}` : ''}, ${formatSeconds(s.meanSeconds)})`);
     }
     lines.push('', '<details><summary>per image</summary>', '', '| run | image | PSNR | SSIM | kernel NCC | s |', '|---|---|---|---|---|---|');
     for (const [key, rs] of runs) for (const r of rs) lines.push(`| ${key} | ${r.id} | ${r.psnr.toFixed(2)} | ${r.ssim.toFixed(3)} | ${r.kernelNcc?.toFixed(3) ?? '–'} | ${(r.wallMs / 1000).toFixed(1)} |`);

@@ -6,18 +6,31 @@
 export class LossChart {
   private readonly steps: number[] = [];
   private readonly losses: number[] = [];
+  /** Inner-step counts at which outer steps ended (they need not be evenly spaced under a schedule). */
+  private readonly outerEnds: number[] = [];
   private total = 1;
-  private perOuter = 1;
+  private outerSteps = 1;
   private pending = false;
 
   constructor(private readonly canvas: HTMLCanvasElement) {}
 
-  /** Forgets the curve; `total` inner steps in `perOuter`-step outer steps are expected. */
-  reset(total: number, perOuter: number): void {
+  /** Forgets the curve and the outer-step marks; `total` inner steps in `outerSteps` outer steps are expected. */
+  reset(total: number, outerSteps: number): void {
     this.steps.length = 0;
     this.losses.length = 0;
+    this.outerEnds.length = 0;
     this.total = Math.max(1, total);
-    this.perOuter = Math.max(1, perOuter);
+    this.outerSteps = Math.max(1, outerSteps);
+    this.schedule();
+  }
+
+  /**
+   * Marks the end of an outer step after inner step `step` (Σ_{j≤i} S_j). Marks are taken from the
+   * run's progress, so they fall right whether or not every outer step has the same S_i.
+   */
+  markOuterEnd(step: number): void {
+    if (step <= 0 || step >= this.total || this.outerEnds.includes(step)) return;
+    this.outerEnds.push(step);
     this.schedule();
   }
 
@@ -61,10 +74,9 @@ export class LossChart {
     ctx.strokeStyle = fg;
     ctx.globalAlpha = 0.35;
     ctx.strokeRect(left, top, w, h);
-    const outerCount = Math.round(this.total / this.perOuter);
-    if (outerCount <= 60) {
-      for (let i = 1; i < outerCount; i++) {
-        const x = left + (w * i * this.perOuter) / this.total;
+    if (this.outerSteps <= 60) {
+      for (const end of this.outerEnds) {
+        const x = left + (w * end) / this.total;
         ctx.beginPath();
         ctx.moveTo(x, top + h - 4);
         ctx.lineTo(x, top + h);

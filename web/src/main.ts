@@ -327,7 +327,7 @@ function updateClock(): void {
 
 function showProgress(p: ProgressSummary): void {
   if (state !== 'running') return;
-  if (!lastProgress) lossChart.reset(p.total, p.iterations);
+  if (!lastProgress) lossChart.reset(p.total, p.steps);
   lastProgress = p;
   const outer = Math.min(p.steps, p.outerDone + (p.iteration < p.iterations ? 1 : 0));
   ui.bar.max = p.total;
@@ -337,6 +337,7 @@ function showProgress(p: ProgressSummary): void {
   ui.statEta.textContent = p.done < p.total ? formatDuration(p.etaMs) : '0s';
   if (Number.isFinite(p.loss)) ui.statLoss.textContent = p.loss.toExponential(3);
   lossChart.add(p.done, p.loss);
+  if (p.iteration === p.iterations) lossChart.markOuterEnd(p.done);
 }
 
 function showPreview(p: ProgressSummary, image: Image, kernel: Kernel): void {
