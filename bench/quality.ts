@@ -160,7 +160,7 @@ async function main(argv: string[]): Promise<void> {
       kernelPsnr: result.kernel && method.blind ? kernelPsnr(result.kernel, trueKernel) : null,
       errorRatio, wallMs, backend: importedRun?.backend ?? info.name, threads: importedRun ? 1 : info.threads, machine, date: new Date().toISOString(),
       kernelSize: importedRun?.kernelSize ?? estimateKernelSize(item.kernelSize), options: importedRun ? { ...options, imported: importedRun.options } : options, status: (result.report.status as string | undefined) ?? 'completed',
-      ...(schedule ? { schedule } : {}),
+      ...(kernelFrom ? earlierSchedule(result) : schedule ? { schedule } : {}),
       ...(values.trace ? { trace } : {}),
       ...refinementSummary(result.report.refinement),
     };
@@ -224,7 +224,16 @@ async function refineEarlierRun(set: string, run: string, id: string, seed: numb
   const maxSide = (earlier.options as { maxWorkingSize?: number | null }).maxWorkingSize ?? 256;
   const region = kernelEstimationRegion(toLuminance(blurred), undefined, maxSide).image;
   const refined = await refineKernelWithMap(region, sdiKernel);
-  return { image: deconvolveHqs(blurred, refined.kernel), kernel: refined.kernel, report: { status: 'completed', refinement: refined.report, kernelFrom: run, earlierWallMs: earlier.wallMs } };
+  return { image: deconvolveHqs(blurred, refined.kernel), kernel: refined.kernel, report: { status: 'completed', refinement: refined.report, kernelFrom: run, earlierWallMs: earlier.wallMs, earlierSchedule: earlier.schedule ?? null } };
+}
+
+/**
+ * A `--kernel-from` record's schedule: the one the earlier run trained with (its width and steps, not
+ * this invocation's preset defaults); nothing when the earlier record has none.
+ */
+function earlierSchedule(result: MethodResult): Pick<QualityRecord, 'schedule'> {
+  const schedule = result.report.earlierSchedule as QualityRecord['schedule'] | null | undefined;
+  return schedule ? { schedule } : {};
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
