@@ -4,18 +4,33 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deblurOptionsOf, settingsFromQuery } from '../../web/src/settings.js';
+import { deblurOptionsOf, settingsFromQuery, stepSettingsProblem } from '../../web/src/settings.js';
 import { BROWSER_MAX_MEGAPIXELS, imageNotes } from '../../web/src/image_notes.js';
 import { colourAt } from '../../web/src/colormap.js';
 
 test('URL query parameters become deblur options; invalid ones are ignored', () => {
   const q = settingsFromQuery('?engine=wasm&preset=fast&kernel=5&steps=3&iters=2&seed=7&region=1,2,30,40');
-  assert.deepEqual(q, { preset: 'fast', engine: 'wasm', kernelSize: 5, seed: 7, steps: 3, iterations: 2, region: { x0: 1, y0: 2, width: 30, height: 40 } });
+  assert.deepEqual(q, { preset: 'fast', engine: 'wasm', kernelSize: 5, seed: 7, steps: 3, iterations: '2', region: { x0: 1, y0: 2, width: 30, height: 40 } });
   assert.deepEqual(deblurOptionsOf({ ...q, region: null } as Parameters<typeof deblurOptionsOf>[0]), {
     preset: 'fast', kernelSize: 5, seed: 7, backend: 'wasm', solver: { steps: 3, iterations: 2 },
   });
   assert.deepEqual(settingsFromQuery('?preset=huge&kernel=2.5&steps=-1&engine=gpu&region=1,2'), {});
   assert.equal(deblurOptionsOf({ preset: 'balanced', kernelSize: 31, seed: 0, engine: 'auto', region: null }).backend, undefined);
+  assert.deepEqual(settingsFromQuery('?iters=0'), {});
+  assert.deepEqual(settingsFromQuery('?iters=2x1,3'), {});
+});
+
+test('inner steps take a schedule of SxN groups that must cover the outer steps', () => {
+  const base = { preset: 'balanced' as const, kernelSize: 31, seed: 0, engine: 'auto' as const, region: null };
+  assert.equal(settingsFromQuery('?steps=4&iters=2x1,3x3').iterations, '2x1,3x3');
+  assert.deepEqual(deblurOptionsOf({ ...base, steps: 4, iterations: '2x1,3x3' }).solver, { steps: 4, iterationSchedule: [2, 3, 3, 3] });
+  // without T the preset's outer steps count (balanced: 30)
+  assert.equal(stepSettingsProblem({ preset: 'balanced', iterations: '25x15,50x15' }), null);
+  assert.deepEqual(deblurOptionsOf({ ...base, iterations: '25x15,50x15' }).solver?.iterationSchedule?.length, 30);
+  assert.match(stepSettingsProblem({ preset: 'balanced', steps: 10, iterations: '25x15,50x15' }) ?? '', /covers 30 outer steps, but the run has 10/);
+  assert.match(stepSettingsProblem({ preset: 'fast', iterations: 'many' }) ?? '', /^Inner steps must be .* got "many"\.$/);
+  assert.match(stepSettingsProblem({ preset: 'fast', steps: 2.5 }) ?? '', /outer steps must be a whole number/);
+  assert.equal(stepSettingsProblem({ preset: 'fast', steps: 3, iterations: '7' }), null);
 });
 
 test('notes explain the working-size crop, downscaling and colour, and block impossible kernels', () => {

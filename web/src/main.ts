@@ -17,7 +17,7 @@ import { BROWSER_MAX_MEGAPIXELS, imageNotes, type Note } from './image_notes.js'
 import { LossChart } from './loss_chart.js';
 import type { EngineInfo, EnginePreference, FailureKind, ProgressSummary, RunResult } from './protocol.js';
 import { RegionSelector } from './region_select.js';
-import { deblurOptionsOf, settingsFromQuery, type PageSettings } from './settings.js';
+import { deblurOptionsOf, settingsFromQuery, stepSettingsProblem, type PageSettings } from './settings.js';
 import { DeblurWorkerClient } from './worker_client.js';
 
 type PageState = 'loading' | 'empty' | 'ready' | 'running' | 'stopping' | 'done' | 'cancelled' | 'failed';
@@ -99,7 +99,7 @@ function setUp(): void {
   if (query.kernelSize !== undefined) ui.kernelSize.value = String(query.kernelSize);
   if (query.seed !== undefined) ui.seed.value = String(query.seed);
   if (query.steps !== undefined) ui.steps.value = String(query.steps);
-  if (query.iterations !== undefined) ui.iters.value = String(query.iterations);
+  if (query.iterations !== undefined) ui.iters.value = query.iterations;
   ui.engineChoice.value = query.engine ?? 'auto';
   selectPreset(query.preset ?? 'fast');
 
@@ -198,7 +198,7 @@ function readSettings(): PageSettings {
     seed: Math.round(Number(ui.seed.value) || 0),
     engine: ui.engineChoice.value as EnginePreference,
     steps: optionalInt(ui.steps),
-    iterations: optionalInt(ui.iters),
+    iterations: ui.iters.value.trim() === '' ? undefined : ui.iters.value.trim(),
     region: regionSelector.region,
   };
 }
@@ -222,9 +222,8 @@ function refreshNotes(): void {
   const s = readSettings();
   const { image, original } = loaded;
   const notes = imageNotes({ width: image.width, height: image.height, channels: image.channels, original }, s.preset, s.kernelSize, s.region);
-  for (const [v, what] of [[s.steps, 'outer steps'], [s.iterations, 'inner steps']] as const) {
-    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) notes.push({ level: 'error', text: `The number of ${what} must be a whole number ≥ 1 (or empty for the preset's).` });
-  }
+  const stepProblem = stepSettingsProblem(s);
+  if (stepProblem) notes.push({ level: 'error', text: stepProblem });
   showNotes(notes);
 }
 

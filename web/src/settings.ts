@@ -3,14 +3,16 @@
  * options. URL query parameters (for links and the end-to-end test; all optional):
  *
  *   preset=fast|balanced|paper   kernel=N (kernel size)   seed=N   engine=auto|webgpu|wasm
- *   steps=T  iters=S  (override the preset's outer / inner step counts; also under "Advanced")
+ *   steps=T  iters=S or iters=SxN,SxN…  (override the preset's outer / inner step counts, or give an
+ *   inner-step schedule: S inner steps for N outer steps, in order, as the CLI's --iters; also under "Advanced")
  *   region=x,y,w,h (kernel-estimation region in image pixels, applied to the next image loaded)
  *
  * e.g. `?engine=wasm&preset=fast&kernel=5&steps=3&iters=2` is the tiny run the e2e test uses.
  */
 import type { DeblurOptions } from '../../src/deblur.js';
 import { presetNames, type PresetName } from '../../src/solver/presets.js';
-import type { SolverOverrides } from '../../src/solver/options.js';
+import { iterationsOption, type SolverOverrides } from '../../src/solver/options.js';
+import { resolveSolverOptions } from '../../src/solver/presets.js';
 import type { EnginePreference, Region } from './protocol.js';
 
 export interface PageSettings {
@@ -20,7 +22,8 @@ export interface PageSettings {
   engine: EnginePreference;
   /** Preset overrides (undefined: the preset's own). */
   steps?: number;
-  iterations?: number;
+  /** Inner steps as typed: a count S ("50") or a schedule of SxN groups ("25x15,50x15"). */
+  iterations?: string;
   region: Region | null;
 }
 
@@ -43,7 +46,8 @@ export function settingsFromQuery(search: string): Partial<PageSettings> {
   out.kernelSize = int('kernel', 3, 151);
   out.seed = int('seed', 0, 2 ** 31 - 1);
   out.steps = int('steps', 1, 1000);
-  out.iterations = int('iters', 1, 10000);
+  const iters = q.get('iters')?.trim();
+  if (iters && (/^\d+$/.test(iters) ? int('iters', 1, 10000) !== undefined : /^\d+x\d+(,\d+x\d+)*$/i.test(iters))) out.iterations = iters;
   const region = q.get('region')?.split(',').map(Number);
   if (region && region.length === 4 && region.every((v) => Number.isInteger(v) && v >= 0)) {
     out.region = { x0: region[0], y0: region[1], width: region[2], height: region[3] };
@@ -52,10 +56,31 @@ export function settingsFromQuery(search: string): Partial<PageSettings> {
   return out;
 }
 
-/** The `deblur` options of the page's settings (the engine preference travels in `backend`). */
+/**
+ * The `deblur` options of the page's settings (the engine preference travels in `backend`). An
+ * inner-step schedule must cover the run's outer steps (the given T, else the preset's); a setting
+ * that cannot be used throws an SdiError ({@link stepSettingsProblem} says so beforehand).
+ */
 export function deblurOptionsOf(s: PageSettings): DeblurOptions {
   const solver: SolverOverrides = {};
   if (s.steps !== undefined) solver.steps = s.steps;
-  if (s.iterations !== undefined) solver.iterations = s.iterations;
+  if (s.iterations !== undefined) Object.assign(solver, iterationsOption(s.iterations, s.steps ?? resolveSolverOptions(s.preset).steps));
   return { preset: s.preset, kernelSize: s.kernelSize, seed: s.seed, backend: s.engine === 'auto' ? undefined : s.engine, solver };
+}
+
+/**
+ * Why the step settings cannot be used, as one sentence for the page's notes, or null when they can:
+ * T must be a whole number ≥ 1, and S a whole number ≥ 1 or a schedule whose groups cover T outer steps.
+ */
+export function stepSettingsProblem(s: Pick<PageSettings, 'preset' | 'steps' | 'iterations'>): string | null {
+  if (s.steps !== undefined && !(Number.isInteger(s.steps) && s.steps >= 1)) return "The number of outer steps must be a whole number ≥ 1 (or empty for the preset's).";
+  if (s.iterations === undefined) return null;
+  const steps = s.steps ?? resolveSolverOptions(s.preset).steps;
+  try {
+    iterationsOption(s.iterations, steps);
+    return null;
+  } catch (e) {
+    const detail = e instanceof Error && !e.message.startsWith('--iters') ? e.message : `got "${s.iterations}"`;
+    return `Inner steps must be a whole number ≥ 1 or SxN groups covering the ${steps} outer steps (e.g. 25x15,50x15; empty for the preset's): ${detail}.`;
+  }
 }
