@@ -10,9 +10,8 @@
  * e.g. `?engine=wasm&preset=fast&kernel=5&steps=3&iters=2` is the tiny run the e2e test uses.
  */
 import type { DeblurOptions } from '../../src/deblur.js';
-import { presetNames, type PresetName } from '../../src/solver/presets.js';
+import { presetNames, resolveSolverOptions, type PresetName } from '../../src/solver/presets.js';
 import { iterationsOption, type SolverOverrides } from '../../src/solver/options.js';
-import { resolveSolverOptions } from '../../src/solver/presets.js';
 import type { EnginePreference, Region } from './protocol.js';
 
 export interface PageSettings {
@@ -64,7 +63,7 @@ export function settingsFromQuery(search: string): Partial<PageSettings> {
 export function deblurOptionsOf(s: PageSettings): DeblurOptions {
   const solver: SolverOverrides = {};
   if (s.steps !== undefined) solver.steps = s.steps;
-  if (s.iterations !== undefined) Object.assign(solver, iterationsOption(s.iterations, s.steps ?? resolveSolverOptions(s.preset).steps));
+  if (s.iterations !== undefined) Object.assign(solver, iterationsOption(s.iterations, outerSteps(s)));
   return { preset: s.preset, kernelSize: s.kernelSize, seed: s.seed, backend: s.engine === 'auto' ? undefined : s.engine, solver };
 }
 
@@ -75,7 +74,7 @@ export function deblurOptionsOf(s: PageSettings): DeblurOptions {
 export function stepSettingsProblem(s: Pick<PageSettings, 'preset' | 'steps' | 'iterations'>): string | null {
   if (s.steps !== undefined && !(Number.isInteger(s.steps) && s.steps >= 1)) return "The number of outer steps must be a whole number ≥ 1 (or empty for the preset's).";
   if (s.iterations === undefined) return null;
-  const steps = s.steps ?? resolveSolverOptions(s.preset).steps;
+  const steps = outerSteps(s);
   try {
     iterationsOption(s.iterations, steps);
     return null;
@@ -83,4 +82,9 @@ export function stepSettingsProblem(s: Pick<PageSettings, 'preset' | 'steps' | '
     const detail = e instanceof Error && !e.message.startsWith('--iters') ? e.message : `got "${s.iterations}"`;
     return `Inner steps must be a whole number ≥ 1 or SxN groups covering the ${steps} outer steps (e.g. 25x15,50x15; empty for the preset's): ${detail}.`;
   }
+}
+
+/** T of the run: the given outer steps, else the preset's. */
+function outerSteps(s: Pick<PageSettings, 'preset' | 'steps'>): number {
+  return s.steps ?? resolveSolverOptions(s.preset).steps;
 }
