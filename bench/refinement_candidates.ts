@@ -23,11 +23,10 @@ import { readImageFile, readKernelFile } from '../src/io/files.js';
 import { toLuminance, type Image } from '../src/image/image.js';
 import { scoreLevin } from '../src/metrics/align.js';
 import { kernelNcc } from '../src/metrics/kernel_metrics.js';
-import { estimateKernelMap, mapEnergy } from '../src/baselines/map_blind.js';
+import { mapEnergy } from '../src/baselines/map_blind.js';
 import { kernelEstimationRegion } from '../src/deblur.js';
 import { deconvolveHqs } from '../src/deconv/index.js';
-import { REFINE_ITERATIONS } from '../src/solver/kernel_refinement.js';
-import type { Kernel } from '../src/physics/kernel.js';
+import { refinementCandidates } from '../src/solver/kernel_refinement.js';
 import { appendJsonLine, projectRoot, readJsonLines, readManifest } from './common.js';
 
 const CANDIDATES = ['network', 'refined', 'map'] as const;
@@ -62,11 +61,8 @@ async function scoreRun(set: string, run: string, only: Set<string> | null): Pro
     const truth = await readKernelFile(path.join(projectRoot, item.kernel));
     const network = await readKernelFile(kernelFile);
     const region = kernelEstimationRegion(toLuminance(blurred), undefined, 256).image;
-    const size: [number, number] = [network.height, network.width];
-    const refined = estimateKernelMap(region, { prior: 'l0', kernelSize: size, initialKernel: network, iterationsPerScale: REFINE_ITERATIONS }).kernel;
     const mapFile = path.join(projectRoot, 'results', 'quality', set, 'map-l0', `${item.id}_kernel.txt`);
-    const map: Kernel = existsSync(mapFile) ? await readKernelFile(mapFile) : estimateKernelMap(region, { prior: 'l0', kernelSize: size }).kernel;
-    const kernels: Record<Candidate, Kernel> = { network, refined, map };
+    const kernels = await refinementCandidates(region, network, existsSync(mapFile) ? await readKernelFile(mapFile) : undefined);
     const record = { id: item.id, run } as CandidateRecord;
     for (const c of CANDIDATES) {
       const restored = toLuminance(deconvolveHqs(blurred, kernels[c]));

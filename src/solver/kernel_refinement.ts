@@ -44,14 +44,23 @@ export const SELECTION_MU = 4e-3;
  */
 export async function refineKernelWithMap(region: Image, kernel: Kernel): Promise<{ kernel: Kernel; report: KernelRefinementReport }> {
   const t0 = performance.now();
-  const { estimateKernelMap, mapEnergy } = await import('../baselines/map_blind.js');
-  const size: [number, number] = [kernel.height, kernel.width];
-  const refined = estimateKernelMap(region, { prior: 'l0', kernelSize: size, initialKernel: kernel, iterationsPerScale: REFINE_ITERATIONS }).kernel;
-  const map = estimateKernelMap(region, { prior: 'l0', kernelSize: size }).kernel;
-  const energies = { network: mapEnergy(region, kernel, SELECTION_MU), refined: mapEnergy(region, refined, SELECTION_MU), map: mapEnergy(region, map, SELECTION_MU) };
-  const candidates = { network: kernel, refined, map };
+  const { mapEnergy } = await import('../baselines/map_blind.js');
+  const candidates = await refinementCandidates(region, kernel);
+  const energies = { network: mapEnergy(region, kernel, SELECTION_MU), refined: mapEnergy(region, candidates.refined, SELECTION_MU), map: mapEnergy(region, candidates.map, SELECTION_MU) };
   const chosen = (['network', 'refined', 'map'] as const).reduce((best, c) => (energies[c] < energies[best] ? c : best), 'network' as KernelRefinementReport['chosen']);
   let refinedChange = 0;
-  for (let i = 0; i < kernel.data.length; i++) refinedChange += Math.abs(refined.data[i] - kernel.data[i]);
+  for (let i = 0; i < kernel.data.length; i++) refinedChange += Math.abs(candidates.refined.data[i] - kernel.data[i]);
   return { kernel: candidates[chosen], report: { method: 'map-l0', energies, chosen, refinedChange, ms: performance.now() - t0 } };
+}
+
+/**
+ * The three candidates of the module comment for the network's `kernel` on `region`: k_sdi as it is,
+ * k_r (MAP-L0 alternations at full resolution started from it) and k_m (MAP-L0 from its own start;
+ * `map` when given, e.g. a stored estimate, else computed). Deterministic.
+ */
+export async function refinementCandidates(region: Image, kernel: Kernel, map?: Kernel): Promise<Record<KernelRefinementReport['chosen'], Kernel>> {
+  const { estimateKernelMap } = await import('../baselines/map_blind.js');
+  const size: [number, number] = [kernel.height, kernel.width];
+  const refined = estimateKernelMap(region, { prior: 'l0', kernelSize: size, initialKernel: kernel, iterationsPerScale: REFINE_ITERATIONS }).kernel;
+  return { network: kernel, refined, map: map ?? estimateKernelMap(region, { prior: 'l0', kernelSize: size }).kernel };
 }
