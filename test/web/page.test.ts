@@ -158,6 +158,20 @@ describe('web page (headless Chromium)', { timeout: 180_000 }, () => {
     await page.context().close();
   });
 
+  test('refines the kernel by MAP-L0 when asked and says which kernel it kept', async () => {
+    const page = await openPage(`${tinyRun}&refine=map-l0`);
+    assert.equal(await page.isChecked('#refine'), true, 'the URL ticks the refinement box');
+    await page.setInputFiles('#file-input', inputFile);
+    await waitForState(page, ['ready']);
+    await page.click('#run-button');
+    assert.equal(await waitForState(page, ['done', 'failed', 'cancelled'], 90_000), 'done', (await page.textContent('#status')) ?? '');
+    assert.match((await page.textContent('#result-summary')) ?? '', /Kernel refinement: .*(network's own kernel|refined by MAP-L0|MAP-L0's own kernel)/);
+    const report = JSON.parse((await download(page, '#download-report')).toString('utf8'));
+    assert.equal(report.restore, 'nonblind');
+    assert.ok(['network', 'refined', 'map'].includes(report.refinement?.chosen), JSON.stringify(report.refinement));
+    await page.context().close();
+  });
+
   test('Cancel stops a run within a second', async (t) => {
     const page = await openPage(longRun);
     await page.setInputFiles('#file-input', inputFile);

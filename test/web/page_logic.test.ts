@@ -18,6 +18,15 @@ test('URL query parameters become deblur options; invalid ones are ignored', () 
   assert.equal(deblurOptionsOf({ preset: 'balanced', kernelSize: 31, seed: 0, engine: 'auto', region: null }).backend, undefined);
   assert.deepEqual(settingsFromQuery('?iters=0'), {});
   assert.deepEqual(settingsFromQuery('?iters=2x1,3'), {});
+  assert.deepEqual(settingsFromQuery('?refine=sharpen'), {});
+});
+
+test('the kernel refinement travels from the URL to the deblur options only when asked for', () => {
+  const base = { preset: 'fast' as const, kernelSize: 15, seed: 0, engine: 'wasm' as const, region: null };
+  assert.equal(settingsFromQuery('?refine=map-l0').refine, 'map-l0');
+  assert.equal(deblurOptionsOf({ ...base, refine: 'map-l0' }).refine, 'map-l0');
+  assert.equal('refine' in deblurOptionsOf({ ...base, refine: 'none' }), false, 'none leaves the library default');
+  assert.equal('refine' in deblurOptionsOf(base), false);
 });
 
 test('inner steps take a schedule of SxN groups that must cover the outer steps', () => {

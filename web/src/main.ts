@@ -46,6 +46,7 @@ const ui = {
   steps: el<HTMLInputElement>('steps'),
   iters: el<HTMLInputElement>('iters'),
   seed: el<HTMLInputElement>('seed'),
+  refine: el<HTMLInputElement>('refine'),
   engineChoice: el<HTMLSelectElement>('engine-choice'),
   runButton: el<HTMLButtonElement>('run-button'),
   cancelButton: el<HTMLButtonElement>('cancel-button'),
@@ -75,6 +76,8 @@ let pendingRegion = query.region ?? null;
 let previewCount = 0;
 let runStartedAt = 0;
 let lastProgress: ProgressSummary | null = null;
+/** The settings of the run in progress (or the last one). */
+let runSettings: PageSettings | null = null;
 let tick: number | undefined;
 
 const lossChart = new LossChart(ui.lossCanvas);
@@ -100,6 +103,7 @@ function setUp(): void {
   if (query.seed !== undefined) ui.seed.value = String(query.seed);
   if (query.steps !== undefined) ui.steps.value = String(query.steps);
   if (query.iterations !== undefined) ui.iters.value = query.iterations;
+  ui.refine.checked = query.refine === 'map-l0';
   ui.engineChoice.value = query.engine ?? 'auto';
   selectPreset(query.preset ?? 'fast');
 
@@ -200,6 +204,7 @@ function readSettings(): PageSettings {
     steps: optionalInt(ui.steps),
     iterations: ui.iters.value.trim() === '' ? undefined : ui.iters.value.trim(),
     region: regionSelector.region,
+    refine: ui.refine.checked ? 'map-l0' : 'none',
   };
 }
 
@@ -300,6 +305,7 @@ function startRun(): void {
     return;
   }
   const settings = readSettings();
+  runSettings = settings;
   previewCount = 0;
   ui.estimateFigure.dataset.previewCount = '0';
   lastProgress = null;
@@ -337,6 +343,7 @@ function showProgress(p: ProgressSummary): void {
   if (Number.isFinite(p.loss)) ui.statLoss.textContent = p.loss.toExponential(3);
   lossChart.add(p.done, p.loss);
   if (p.iteration === p.iterations) lossChart.markOuterEnd(p.done);
+  if (p.done === p.total) setStatus(`Training done: ${runSettings?.refine === 'map-l0' ? 'refining the kernel by MAP-L0 and ' : ''}restoring the image…`);
 }
 
 function showPreview(p: ProgressSummary, image: Image, kernel: Kernel): void {
@@ -388,6 +395,7 @@ function showResult(result: RunResult): void {
   ui.resultSummary.textContent = aborted
     ? `Cancelled after ${stepsDone} of ${total} steps (${formatDuration(r.timings.totalMs)}): below is the estimate reached so far.`
     : `Done in ${formatDuration(r.timings.totalMs)} on ${r.backend.name}: ${r.solver.iterationSchedule ? `${total}` : `${r.solver.steps} × ${r.solver.iterations}`} steps, preset '${r.preset}', seed ${r.seed}, ${r.restore === 'network' ? 'image from the network' : 'image restored by non-blind deconvolution with the kernel'}.`;
+  if (r.refinement) ui.resultSummary.textContent += ` Kernel refinement: ${refinementChoiceText[r.refinement.chosen]}.`;
   ui.resultWarnings.replaceChildren(...r.warnings.map((w) => Object.assign(document.createElement('li'), { className: 'info', textContent: w })));
   ui.result.hidden = false;
   ui.bar.value = aborted ? ui.bar.value : ui.bar.max;
@@ -395,6 +403,13 @@ function showResult(result: RunResult): void {
   setState(aborted ? 'cancelled' : 'done');
   setStatus(aborted ? 'Cancelled: the estimate so far is below.' : 'Done: compare and download below.');
 }
+
+/** What the refinement kept, in words (solver/kernel_refinement.ts). */
+const refinementChoiceText = {
+  network: "the network's own kernel explained the photo best and was kept",
+  refined: "the network's kernel refined by MAP-L0 was kept",
+  map: "MAP-L0's own kernel explained the photo best and was kept",
+} as const;
 
 function showFailure(kind: FailureKind, message: string): void {
   window.clearInterval(tick);

@@ -6,12 +6,14 @@
  *   steps=T  iters=S or iters=SxN,SxN…  (override the preset's outer / inner step counts, or give an
  *   inner-step schedule: S inner steps for N outer steps, in order, as the CLI's --iters; also under "Advanced")
  *   region=x,y,w,h (kernel-estimation region in image pixels, applied to the next image loaded)
+ *   refine=map-l0|none (refine the network's kernel by MAP-L0 after training: the CLI's --refine)
  *
  * e.g. `?engine=wasm&preset=fast&kernel=5&steps=3&iters=2` is the tiny run the e2e test uses.
  */
 import type { DeblurOptions } from '../../src/deblur.js';
 import { presetNames, resolveSolverOptions, type PresetName } from '../../src/solver/presets.js';
 import { iterationsOption, type SolverOverrides } from '../../src/solver/options.js';
+import type { KernelRefinement } from '../../src/solver/kernel_refinement.js';
 import type { EnginePreference, Region } from './protocol.js';
 
 export interface PageSettings {
@@ -24,7 +26,11 @@ export interface PageSettings {
   /** Inner steps as typed: a count S ("50") or a schedule of SxN groups ("25x15,50x15"). */
   iterations?: string;
   region: Region | null;
+  /** Kernel refinement after training (undefined: none, as the CLI's default). */
+  refine?: KernelRefinement;
 }
+
+const refinements: readonly KernelRefinement[] = ['none', 'map-l0'];
 
 export const enginePreferences: readonly EnginePreference[] = ['auto', 'webgpu', 'wasm'];
 
@@ -45,6 +51,8 @@ export function settingsFromQuery(search: string): Partial<PageSettings> {
   out.kernelSize = int('kernel', 3, 151);
   out.seed = int('seed', 0, 2 ** 31 - 1);
   out.steps = int('steps', 1, 1000);
+  const refine = q.get('refine');
+  if (refine && (refinements as readonly string[]).includes(refine)) out.refine = refine as KernelRefinement;
   const iters = q.get('iters')?.trim();
   if (iters && (/^\d+$/.test(iters) ? int('iters', 1, 10000) !== undefined : /^\d+x\d+(,\d+x\d+)*$/i.test(iters))) out.iterations = iters;
   const region = q.get('region')?.split(',').map(Number);
@@ -64,7 +72,9 @@ export function deblurOptionsOf(s: PageSettings): DeblurOptions {
   const solver: SolverOverrides = {};
   if (s.steps !== undefined) solver.steps = s.steps;
   if (s.iterations !== undefined) Object.assign(solver, iterationsOption(s.iterations, outerSteps(s)));
-  return { preset: s.preset, kernelSize: s.kernelSize, seed: s.seed, backend: s.engine === 'auto' ? undefined : s.engine, solver };
+  const options: DeblurOptions = { preset: s.preset, kernelSize: s.kernelSize, seed: s.seed, backend: s.engine === 'auto' ? undefined : s.engine, solver };
+  if (s.refine !== undefined && s.refine !== 'none') options.refine = s.refine;
+  return options;
 }
 
 /**
