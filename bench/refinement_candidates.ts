@@ -75,6 +75,18 @@ async function scoreRun(set: string, run: string, only: Set<string> | null): Pro
   }
 }
 
+/** Margins δ of {@link preferMap} that the summary reports. */
+const MARGINS = [0.01, 0.02, 0.05];
+
+/**
+ * A choice that prefers MAP-L0's own kernel k_m: the lowest-energy candidate k* = argmin E_μ is kept
+ * only when it undercuts k_m by more than the fraction δ, E_μ(k*) < (1 − δ)·E_μ(k_m); else k_m.
+ */
+function preferMap(r: CandidateRecord, mu: (typeof MUS)[number], margin: number): Candidate {
+  const best = CANDIDATES.reduce((b, c) => (r[c].energy[mu] < r[b].energy[mu] ? c : b), 'network' as Candidate);
+  return r[best].energy[mu] < (1 - margin) * r.map.energy[mu] ? best : 'map';
+}
+
 function summary(): void {
   const dir = path.join(projectRoot, 'results', 'refinement');
   for (const set of ['levin-motion', 'levin-aberration', 'ffhq-motion']) {
@@ -92,7 +104,8 @@ function summary(): void {
       const argmin = (r: CandidateRecord, f: (s: CandidateScore) => number) => CANDIDATES.reduce((b, c) => (f(r[c]) < f(r[b]) ? c : b), 'network' as Candidate);
       console.log(`${set} ${run} (${rs.length} images): always network ${mean(() => 'network')}, refined ${mean(() => 'refined')}, map ${mean(() => 'map')}; ` +
         `best per image ${mean((r) => CANDIDATES.reduce((b, c) => (r[c].psnr > r[b].psnr ? c : b), 'network' as Candidate))}; ` +
-        MUS.map((mu) => `E(μ=${mu}) ${mean((r) => argmin(r, (s) => s.energy[mu]))}`).join(', ') + `; S ${mean((r) => argmin(r, (s) => s.sparsity))}`);
+        MUS.map((mu) => `E(μ=${mu}) ${mean((r) => argmin(r, (s) => s.energy[mu]))}`).join(', ') + `; S ${mean((r) => argmin(r, (s) => s.sparsity))}; ` +
+        (['0.001', '0.004'] as const).flatMap((mu) => MARGINS.map((d) => `E(μ=${mu}) MAP unless ${100 * d} % lower ${mean((r) => preferMap(r, mu, d))}`)).join(', '));
     }
   }
 }
