@@ -30,6 +30,16 @@ function mean(xs: number[]): number {
  * Means of a run's records as table cells: PSNR (2 decimals), SSIM (3), kernel NCC (3, `–` without one),
  * seconds per image (1 decimal in `seconds`, unrounded in `meanSeconds` for other formats).
  */
+/** The machines a run's images ran on, e.g. "AMD EPYC ×2" or, for a run spread over two, "AMD EPYC ×2 (8), Intel Xeon ×2 (24)". */
+function machinesOf(rs: QualityRecord[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rs) {
+    const name = `${r.machine.cpu.trim()} ×${r.machine.cores}`;
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return counts.size === 1 ? [...counts.keys()][0] : [...counts].map(([name, n]) => `${name} (${n})`).join(', ');
+}
+
 function meanScores(rs: QualityRecord[]): { psnr: string; ssim: string; ncc: string; seconds: string; meanSeconds: number } {
   const ncc = rs.filter((r) => r.kernelNcc !== null).map((r) => r.kernelNcc as number);
   const meanSeconds = mean(rs.map((r) => r.wallMs)) / 1000;
@@ -62,9 +72,8 @@ async function main(): Promise<void> {
     lines.push(`## ${set}`, '', '| run | images | PSNR (dB) | SSIM | unaligned PSNR | kernel NCC | error ratio | s / image | backend | machine |', '|---|---|---|---|---|---|---|---|---|---|');
     for (const [key, rs] of [...runs.entries()].sort((a, b) => mean(b[1].map((r) => r.psnr)) - mean(a[1].map((r) => r.psnr)))) {
       const er = rs.filter((r) => r.errorRatio !== null).map((r) => r.errorRatio as number);
-      const m = rs[0].machine;
       const s = meanScores(rs);
-      lines.push(`| ${key} | ${rs.length}${total ? `/${total}` : ''} | ${s.psnr} | ${s.ssim} | ${mean(rs.map((r) => r.psnrUnaligned)).toFixed(2)} | ${s.ncc} | ${er.length ? mean(er).toFixed(2) : '–'} | ${s.seconds} | ${rs[0].backend} | ${m.cpu.trim()} ×${m.cores} |`);
+      lines.push(`| ${key} | ${rs.length}${total ? `/${total}` : ''} | ${s.psnr} | ${s.ssim} | ${mean(rs.map((r) => r.psnrUnaligned)).toFixed(2)} | ${s.ncc} | ${er.length ? mean(er).toFixed(2) : '–'} | ${s.seconds} | ${rs[0].backend} | ${machinesOf(rs)} |`);
       if (!summary.has(key)) summary.set(key, new Map());
       summary.get(key)!.set(set, `${s.psnr} / ${s.ssim} (${rs.length}${total ? `/${total}` : ''}, ${formatSeconds(s.meanSeconds)})`);
     }
