@@ -1,9 +1,10 @@
 /**
  * Screenshots of the web page for the README: docs/web-running.png (mid-run, previews showing)
  * and docs/web-finished.png (result with the before/after comparison), taken in Debian's headless
- * Chromium on a real blurred colour photo (shared/data/real/flower.jpg) with a short schedule.
+ * Chromium on a real blurred colour photo (shared/data/real/flower.jpg) with a short schedule and,
+ * unless `--refine none`, the kernel refinement ticked (the `fast` preset's usable output on a CPU).
  *
- *   npx tsx scripts/web_screenshots.ts [--steps T] [--iters S]
+ *   npx tsx scripts/web_screenshots.ts [--steps T] [--iters S] [--refine map-l0|none]
  *
  * Builds web/ when needed and serves web/dist on 127.0.0.1. Takes a few minutes on 2 CPU cores.
  */
@@ -14,9 +15,9 @@ import { ensureWebBuild, launchChromium, webDist } from '../test/web/browser.js'
 import { serveStatic } from '../test/web/static_server.js';
 import { projectRoot, sharedData } from '../test/helpers.js';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '6' }, iters: { type: 'string', default: '10' } } });
+const { values } = parseArgs({ options: { steps: { type: 'string', default: '6' }, iters: { type: 'string', default: '10' }, refine: { type: 'string', default: 'map-l0' } } });
 const photo = sharedData('real', 'flower.jpg');
-const query = `?engine=wasm&preset=fast&kernel=25&steps=${Number(values.steps)}&iters=${Number(values.iters)}&seed=0&region=290,180,128,128`;
+const query = `?engine=wasm&preset=fast&kernel=25&steps=${Number(values.steps)}&iters=${Number(values.iters)}&seed=0&region=290,180,128,128&refine=${values.refine === 'none' ? 'none' : 'map-l0'}`;
 const docs = path.join(projectRoot, 'docs');
 
 async function main(): Promise<void> {
