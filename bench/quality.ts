@@ -18,7 +18,7 @@ import { initBackend, type BackendName } from '../src/engine/backend.js';
 import { SdiError } from '../src/errors.js';
 import { readImageFile, readKernelFile, writeImageFile, writeKernelFile } from '../src/io/files.js';
 import { toLuminance, type Image } from '../src/image/image.js';
-import { refineKernelWithMap, type KernelRefinementReport } from '../src/solver/kernel_refinement.js';
+import { KERNEL_REFINEMENTS, refineKernelWithMap, type KernelRefinementReport } from '../src/solver/kernel_refinement.js';
 import { scoreLevin } from '../src/metrics/align.js';
 import { kernelNcc, kernelPsnr } from '../src/metrics/kernel_metrics.js';
 import { getMethod, type Method, type MethodResult } from '../src/methods/registry.js';
@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<void> {
   if (values.iters !== undefined) Object.assign(solver, iterationsOption(values.iters, steps ?? resolveSolverOptions(preset, solver).steps));
   if (width) solver.unet = { width };
   const warmStart = choiceOption<NonNullable<DeblurOptions['warmStart']>>(values['warm-start'], 'warm-start', ['none', 'l0', 'dark-channel', 'fft-relu']);
-  const refine = choiceOption<NonNullable<DeblurOptions['refine']>>(values.refine, 'refine', ['none', 'map-l0']);
+  const refine = choiceOption(values.refine, 'refine', KERNEL_REFINEMENTS);
   const kernelFrom = values['kernel-from'];
   if (kernelFrom && (refine !== 'map-l0' || !method.usesSolver)) throw new SdiError('--kernel-from <run> needs --refine map-l0 and a self-diffusion method');
   const maxWorkingSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });

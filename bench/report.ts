@@ -26,10 +26,6 @@ function mean(xs: number[]): number {
   return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 }
 
-/**
- * Means of a run's records as table cells: PSNR (2 decimals), SSIM (3), kernel NCC (3, `–` without one),
- * seconds per image (1 decimal in `seconds`, unrounded in `meanSeconds` for other formats).
- */
 /** The machines a run's images ran on, e.g. "AMD EPYC ×2" or, for a run spread over two, "AMD EPYC ×2 (8), Intel Xeon ×2 (24)". */
 function machinesOf(rs: QualityRecord[]): string {
   const counts = new Map<string, number>();
@@ -40,6 +36,10 @@ function machinesOf(rs: QualityRecord[]): string {
   return counts.size === 1 ? [...counts.keys()][0] : [...counts].map(([name, n]) => `${name} (${n})`).join(', ');
 }
 
+/**
+ * Means of a run's records as table cells: PSNR (2 decimals), SSIM (3), kernel NCC (3, `–` without one),
+ * seconds per image (1 decimal in `seconds`, unrounded in `meanSeconds` for other formats).
+ */
 function meanScores(rs: QualityRecord[]): { psnr: string; ssim: string; ncc: string; seconds: string; meanSeconds: number } {
   const ncc = rs.filter((r) => r.kernelNcc !== null).map((r) => r.kernelNcc as number);
   const meanSeconds = mean(rs.map((r) => r.wallMs)) / 1000;

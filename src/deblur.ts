@@ -18,7 +18,7 @@ import type { Kernel } from './physics/kernel.js';
 import { presets, resolveSolverOptions, type PresetName } from './solver/presets.js';
 import { validateSolverOptions, type SolverOptions, type SolverOverrides } from './solver/options.js';
 import type { MapPrior } from './baselines/map_blind.js';
-import { refineKernelWithMap, type KernelRefinement, type KernelRefinementReport } from './solver/kernel_refinement.js';
+import { KERNEL_REFINEMENTS, refineKernelWithMap, type KernelRefinement, type KernelRefinementReport } from './solver/kernel_refinement.js';
 import { runSelfDiffusion, type SolverCheckpoint, type SolverEvent, type SolverHooks, type SolverProgress } from './solver/self_diffusion.js';
 
 export type RestoreMode = 'auto' | 'network' | 'nonblind';
@@ -157,7 +157,7 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
   if (kh * 3 > wh || kw * 3 > ww) warnings.push(`kernel ${kh}×${kw} is large for a ${ww}×${wh} region; estimates are more reliable when the region is at least 3× the kernel`);
 
   const refine = options.refine ?? 'none';
-  ensure(['none', 'map-l0'].includes(refine), `refine must be none or map-l0, got '${refine}'`);
+  ensure(KERNEL_REFINEMENTS.includes(refine), `refine must be ${KERNEL_REFINEMENTS.join(' or ')}, got '${refine}'`);
   const requestedRestore = options.restore ?? (refine === 'none' ? 'auto' : 'nonblind');
   if (refine !== 'none' && requestedRestore === 'network') throw new SdiError('refine=map-l0 changes the kernel after training, so the network image no longer matches it: use restore=nonblind');
   const networkPossible = input.channels === 1 && !cropped && scale === 1;

@@ -4,6 +4,7 @@
  * Ctrl-C stops the run at the next step and still writes the estimate reached so far.
  */
 import { deblur, type DeblurOptions, type RestoreMode } from '../deblur.js';
+import { KERNEL_REFINEMENTS } from '../solver/kernel_refinement.js';
 import type { BackendName } from '../engine/backend.js';
 import { SdiError } from '../errors.js';
 import { assertNotInput, prepareOutputPath, protectInput, readImageFile, writeImageFile, writeJsonFile, writeKernelFile } from '../io/files.js';
@@ -65,7 +66,7 @@ export async function run(argv: string[]): Promise<void> {
   if (threads !== undefined) process.env.SDI_WASM_THREADS = String(threads);
   const maxSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });
   const scale = numberOption(values.scale, 'scale', { min: 0.05, max: 1 });
-  const refine = choiceOption<NonNullable<DeblurOptions['refine']>>(values.refine, 'refine', ['none', 'map-l0']);
+  const refine = choiceOption(values.refine, 'refine', KERNEL_REFINEMENTS);
   const warmStart = choiceOption<NonNullable<DeblurOptions['warmStart']>>(values['warm-start'], 'warm-start', ['none', 'l0', 'dark-channel', 'fft-relu']);
   for (const [flag, file] of [['-o', output], ['--kernel-out', values['kernel-out']], ['--report', values.report]] as const) {
     if (file && !/\.(png|jpe?g|txt|json)$/i.test(file)) throw new SdiError(`${flag} ${file}: unsupported extension`);

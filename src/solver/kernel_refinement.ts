@@ -22,6 +22,8 @@ import type { Kernel } from '../physics/kernel.js';
 
 /** How a self-diffusion kernel is refined (`none`: used as it is). */
 export type KernelRefinement = 'none' | 'map-l0';
+/** Every {@link KernelRefinement}, for option parsing. */
+export const KERNEL_REFINEMENTS: readonly KernelRefinement[] = ['none', 'map-l0'];
 
 export interface KernelRefinementReport {
   method: 'map-l0';

@@ -13,7 +13,7 @@
 import type { DeblurOptions } from '../../src/deblur.js';
 import { presetNames, resolveSolverOptions, type PresetName } from '../../src/solver/presets.js';
 import { iterationsOption, type SolverOverrides } from '../../src/solver/options.js';
-import type { KernelRefinement } from '../../src/solver/kernel_refinement.js';
+import { KERNEL_REFINEMENTS, type KernelRefinement } from '../../src/solver/kernel_refinement.js';
 import type { EnginePreference, Region } from './protocol.js';
 
 export interface PageSettings {
@@ -29,8 +29,6 @@ export interface PageSettings {
   /** Kernel refinement after training (undefined: none, as the CLI's default). */
   refine?: KernelRefinement;
 }
-
-const refinements: readonly KernelRefinement[] = ['none', 'map-l0'];
 
 export const enginePreferences: readonly EnginePreference[] = ['auto', 'webgpu', 'wasm'];
 
@@ -52,7 +50,7 @@ export function settingsFromQuery(search: string): Partial<PageSettings> {
   out.seed = int('seed', 0, 2 ** 31 - 1);
   out.steps = int('steps', 1, 1000);
   const refine = q.get('refine');
-  if (refine && (refinements as readonly string[]).includes(refine)) out.refine = refine as KernelRefinement;
+  if (refine && (KERNEL_REFINEMENTS as readonly string[]).includes(refine)) out.refine = refine as KernelRefinement;
   const iters = q.get('iters')?.trim();
   if (iters && (/^\d+$/.test(iters) ? int('iters', 1, 10000) !== undefined : /^\d+x\d+(,\d+x\d+)*$/i.test(iters))) out.iterations = iters;
   const region = q.get('region')?.split(',').map(Number);
