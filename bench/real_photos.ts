@@ -41,7 +41,9 @@ async function main(argv: string[]): Promise<void> {
   const passed = split >= 0 ? argv.slice(split + 1) : [];
   const tag = own[own.indexOf('--tag') + 1];
   if (!own.includes('--tag') || !tag || tag.startsWith('-')) throw new Error('usage: npx tsx bench/real_photos.ts --tag <t> [--photos id,id] -- <sdi deblur options>');
-  const only = own.includes('--photos') ? new Set(own[own.indexOf('--photos') + 1].split(',')) : null;
+  const only = own.includes('--photos') ? new Set(own[own.indexOf('--photos') + 1]?.split(',')) : null;
+  const unknown = [...(only ?? [])].filter((id) => !REAL_PHOTOS.some((p) => p.id === id));
+  if (unknown.length) throw new Error(`unknown photo ${unknown.join(', ')} (photos: ${REAL_PHOTOS.map((p) => p.id).join(', ')})`);
   const outDir = path.join(projectRoot, 'results', 'real', tag);
   const log = path.join(projectRoot, 'results', 'real', 'runs.jsonl');
   const done = new Set((existsSync(log) ? await readJsonLines<RealRunRecord>(log) : []).filter((r) => r.tag === tag).map((r) => r.photo));
