@@ -26,10 +26,9 @@ import { kernelNcc } from '../src/metrics/kernel_metrics.js';
 import { mapEnergy } from '../src/baselines/map_blind.js';
 import { kernelEstimationRegion } from '../src/deblur.js';
 import { deconvolveHqs } from '../src/deconv/index.js';
-import { refinementCandidates } from '../src/solver/kernel_refinement.js';
+import { REFINEMENT_CANDIDATES as CANDIDATES, refinementCandidates } from '../src/solver/kernel_refinement.js';
 import { appendJsonLine, projectRoot, readJsonLines, readManifest } from './common.js';
 
-const CANDIDATES = ['network', 'refined', 'map'] as const;
 type Candidate = (typeof CANDIDATES)[number];
 const MUS = ['0.001', '0.004', '0.01', '0.03'] as const;
 
@@ -75,6 +74,11 @@ async function scoreRun(set: string, run: string, only: Set<string> | null): Pro
   }
 }
 
+/** The candidate with the lowest score f (ties: the first of CANDIDATES). */
+function argmin(r: CandidateRecord, f: (s: CandidateScore) => number): Candidate {
+  return CANDIDATES.reduce((b, c) => (f(r[c]) < f(r[b]) ? c : b), CANDIDATES[0] as Candidate);
+}
+
 /** Margins δ of {@link preferMap} that the summary reports. */
 const MARGINS = [0.01, 0.02, 0.05];
 
@@ -83,7 +87,7 @@ const MARGINS = [0.01, 0.02, 0.05];
  * only when it undercuts k_m by more than the fraction δ, E_μ(k*) < (1 − δ)·E_μ(k_m); else k_m.
  */
 function preferMap(r: CandidateRecord, mu: (typeof MUS)[number], margin: number): Candidate {
-  const best = CANDIDATES.reduce((b, c) => (r[c].energy[mu] < r[b].energy[mu] ? c : b), 'network' as Candidate);
+  const best = argmin(r, (s) => s.energy[mu]);
   return r[best].energy[mu] < (1 - margin) * r.map.energy[mu] ? best : 'map';
 }
 
@@ -101,7 +105,6 @@ function summary(): void {
     }
     for (const [run, rs] of byRun) {
       const mean = (pick: (r: CandidateRecord) => Candidate) => (rs.reduce((a, r) => a + r[pick(r)].psnr, 0) / rs.length).toFixed(2);
-      const argmin = (r: CandidateRecord, f: (s: CandidateScore) => number) => CANDIDATES.reduce((b, c) => (f(r[c]) < f(r[b]) ? c : b), 'network' as Candidate);
       console.log(`${set} ${run} (${rs.length} images): always network ${mean(() => 'network')}, refined ${mean(() => 'refined')}, map ${mean(() => 'map')}; ` +
         `best per image ${mean((r) => CANDIDATES.reduce((b, c) => (r[c].psnr > r[b].psnr ? c : b), 'network' as Candidate))}; ` +
         MUS.map((mu) => `E(μ=${mu}) ${mean((r) => argmin(r, (s) => s.energy[mu]))}`).join(', ') + `; S ${mean((r) => argmin(r, (s) => s.sparsity))}; ` +

@@ -24,6 +24,8 @@ import type { Kernel } from '../physics/kernel.js';
 export type KernelRefinement = 'none' | 'map-l0';
 /** Every {@link KernelRefinement}, for option parsing. */
 export const KERNEL_REFINEMENTS: readonly KernelRefinement[] = ['none', 'map-l0'];
+/** The refinement's candidates, in the order ties are broken (the first wins). */
+export const REFINEMENT_CANDIDATES = ['network', 'refined', 'map'] as const;
 
 export interface KernelRefinementReport {
   method: 'map-l0';
@@ -49,7 +51,7 @@ export async function refineKernelWithMap(region: Image, kernel: Kernel): Promis
   const { mapEnergy } = await import('../baselines/map_blind.js');
   const candidates = await refinementCandidates(region, kernel);
   const energies = { network: mapEnergy(region, kernel, SELECTION_MU), refined: mapEnergy(region, candidates.refined, SELECTION_MU), map: mapEnergy(region, candidates.map, SELECTION_MU) };
-  const chosen = (['network', 'refined', 'map'] as const).reduce((best, c) => (energies[c] < energies[best] ? c : best), 'network' as KernelRefinementReport['chosen']);
+  const chosen = REFINEMENT_CANDIDATES.reduce((best, c) => (energies[c] < energies[best] ? c : best), 'network' as KernelRefinementReport['chosen']);
   let refinedChange = 0;
   for (let i = 0; i < kernel.data.length; i++) refinedChange += Math.abs(candidates.refined.data[i] - kernel.data[i]);
   return { kernel: candidates[chosen], report: { method: 'map-l0', energies, chosen, refinedChange, ms: performance.now() - t0 } };
