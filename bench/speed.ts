@@ -33,15 +33,10 @@ import { tf } from '../src/engine/tf.js';
 import { initBackend, type BackendInfo, type BackendName } from '../src/engine/backend.js';
 import { SdiError } from '../src/errors.js';
 import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
-import { Rng } from '../src/rng.js';
-import { SkipUNet } from '../src/nn/unet.js';
-import { KernelGenerator } from '../src/nn/kernel_generator.js';
-import { blurValid } from '../src/solver/differentiable_blur.js';
-import { FlatAdam } from '../src/solver/flat_adam.js';
-import { kernelPriorValue } from '../src/solver/kernel_prior.js';
-import { resolveSolverOptions } from '../src/solver/presets.js';
+import type { SkipUNet } from '../src/nn/unet.js';
 import type { SolverOptions } from '../src/solver/options.js';
 import { machineDescription, projectRoot } from './common.js';
+import { createJointStep, type Timing } from './joint_step.js';
 import { forwardFlops, stepFlopsAssumed, unetMacs, type StepShape } from './flops.js';
 import { parseConfigs, type SpeedConfig } from './speed_configs.js';
 import { entryKey, mergeEntry, speedFileDescription, speedMarkdown, speedTextTable, type ConfigResult, type SpeedEntry, type SpeedFile } from './speed_report.js';
@@ -57,75 +52,17 @@ function median(values: number[]): number {
   return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
-/** Wall-clock and process CPU time (all threads) of one timed call, in ms. */
-interface Timing { wallMs: number; cpuMs: number }
-
-function elapsed(t0: number, c0: NodeJS.CpuUsage): Timing {
-  const wallMs = performance.now() - t0;
-  const c = process.cpuUsage(c0);
-  return { wallMs, cpuMs: (c.user + c.system) / 1000 };
-}
-
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 const load1 = () => round(os.loadavg()[0], 2);
-
-/** Solver options of a config: the `balanced` preset with the config's width and kernel size. */
-function solverOptionsFor(c: SpeedConfig): SolverOptions {
-  const base = resolveSolverOptions('balanced');
-  return resolveSolverOptions('balanced', { kernelSize: [c.kernel, c.kernel], unet: { ...base.unet, width: c.width } });
-}
 
 function stepShapeOf(c: SpeedConfig, o: SolverOptions): StepShape {
   return { imageHeight: c.image, imageWidth: c.image, kernelHeight: c.kernel, kernelWidth: c.kernel, unet: { ...o.unet, inputChannels: 1 }, kernelHiddenUnits: o.kernelHiddenUnits, kernelHiddenLayers: o.kernelHiddenLayers };
 }
 
-/** Reads the loss back: the sync point that ends a step (dataSync as the solver; data() on webgpu). */
-async function readLoss(value: tf.Scalar, backend: BackendName): Promise<number> {
-  return backend === 'webgpu' ? (await value.data())[0] : value.dataSync()[0];
-}
-
 /** Times one config on the current backend; everything it creates is disposed (checked by the caller). */
 async function timeConfig(c: SpeedConfig, steps: number, backend: BackendName): Promise<ConfigResult> {
-  const opts = solverOptionsFor(c);
-  const k = c.kernel, N = c.image, support = N + k - 1;
-  const rng = new Rng(opts.seed);
-  const unet = new SkipUNet({ ...opts.unet, inputChannels: 1 }, rng.fork());
-  const kgen = new KernelGenerator({ kernelHeight: k, kernelWidth: k, hiddenUnits: opts.kernelHiddenUnits, hiddenLayers: opts.kernelHiddenLayers }, rng.fork());
-  const noise = rng.fork();
-  const optImage = new FlatAdam(unet.variables, opts.lrImage);
-  const optKernel = new FlatAdam(kgen.variables, opts.lrKernel);
-  const allVars = [...unet.variables, ...kgen.variables];
-  const y = tf.tensor4d(Float32Array.from({ length: N * N }, () => noise.uniform()), [1, N, N, 1]);
-  const xn = tf.tensor4d(noise.normalArray(support * support), [1, support, support, 1]);
-  const zn = tf.tensor2d(noise.normalArray(k * k), [1, k * k]);
-  // the solver's lossOf, verbatim
-  const f = (): tf.Scalar => {
-    const xo = unet.apply(xn);
-    const ko = kgen.apply(zn);
-    const residual = tf.sub(blurValid(xo, tf.reshape(ko, [k, k]) as tf.Tensor2D), y);
-    return tf.add(tf.sum(tf.square(residual)), kernelPriorValue(ko, opts.prior)) as tf.Scalar;
-  };
-  const step = async (): Promise<Timing> => {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const { value, grads } = tf.variableGrads(f, allVars);
-    optImage.step(unet.variables.map((v) => grads[v.name]));
-    optKernel.step(kgen.variables.map((v) => grads[v.name]));
-    const loss = await readLoss(value, backend);
-    value.dispose();
-    tf.dispose(grads);
-    const timing = elapsed(t0, c0);
-    if (!Number.isFinite(loss)) throw new Error(`bench:speed: loss ${loss} in config ${c.id}`);
-    return timing;
-  };
-  const forward = async (): Promise<Timing> => {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const value = tf.tidy(f);
-    await readLoss(value, backend);
-    value.dispose();
-    return elapsed(t0, c0);
-  };
+  const job = createJointStep(c, backend);
+  const { opts, unet, kgen, step, forward } = job;
   const loadStart = load1();
   try {
     for (let i = 0; i < warmupSteps; i++) await step();
@@ -139,11 +76,7 @@ async function timeConfig(c: SpeedConfig, steps: number, backend: BackendName): 
     const kernels = { step: await kernelsOf(step), forward: await kernelsOf(forward) };
     return summarise(c, opts, { image: unet.params.count(), kernel: kgen.params.count() }, stepTimes, forwardTimes, [loadStart, loadEnd], unet, kernels);
   } finally {
-    tf.dispose([y, xn, zn]);
-    optImage.dispose();
-    optKernel.dispose();
-    unet.dispose();
-    kgen.dispose();
+    job.dispose();
   }
 }
 

@@ -165,28 +165,40 @@ def main():
     load_start = [round(v, 2) for v in os.getloadavg()]
     date = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='milliseconds').replace('+00:00', 'Z')
     rows = []
+    cuda = a.device.startswith('cuda')
+    started = time.perf_counter()
+    if cuda:
+        torch.zeros(1, device=a.device).sum().item()
+        print(f'  CUDA initialised in {time.perf_counter() - started:.1f} s', flush=True)
+
+    def entry_of():
+        e = {
+            'key': '', 'date': date, 'machine': machine(), 'implementation': 'pytorch',
+            'backend': ('cuda' + ('-tf32' if a.tf32 else '')) if cuda else 'cpu', 'threads': 1 if cuda else torch.get_num_threads(),
+            'backendReason': 'eager, cudnn.benchmark, ' + ('TF32 allowed' if a.tf32 else 'strict fp32 (TF32 off)') if cuda else 'eager',
+            'software': {'torch': torch.__version__, 'cuda': str(torch.version.cuda), 'cudnn': str(torch.backends.cudnn.version()), 'python': platform.python_version()},
+            'loadAverage': {'start': load_start, 'end': [round(v, 2) for v in os.getloadavg()]},
+            'warmupSteps': WARMUP, 'timedSteps': a.steps,
+            'notes': ['Step = zero_grad, loss, backward, Adam (two parameter groups), loss.item(); forward = loss under no_grad, .item(); torch.cuda.synchronize around each.'],
+            'configs': rows,
+        }
+        if cuda:
+            e['accelerator'] = torch.cuda.get_device_name(0)
+        e['key'] = entry_key(e)
+        return e
+
     for c in configs:
+        t0 = time.perf_counter()
         rows.append(time_config(*c, a.steps, a.device))
         r = rows[-1]
-        print(f"  {r['id']}: step {r['stepMs']:.2f} ms, forward {r['forwardMs']:.2f} ms", flush=True)
-    cuda = a.device.startswith('cuda')
-    entry = {
-        'key': '', 'date': date, 'machine': machine(), 'implementation': 'pytorch',
-        'backend': ('cuda' + ('-tf32' if a.tf32 else '')) if cuda else 'cpu', 'threads': 1 if cuda else torch.get_num_threads(),
-        'backendReason': 'eager, cudnn.benchmark, ' + ('TF32 allowed' if a.tf32 else 'strict fp32 (TF32 off)') if cuda else 'eager',
-        'software': {'torch': torch.__version__, 'cuda': str(torch.version.cuda), 'cudnn': str(torch.backends.cudnn.version()), 'python': platform.python_version()},
-        'loadAverage': {'start': load_start, 'end': [round(v, 2) for v in os.getloadavg()]},
-        'warmupSteps': WARMUP, 'timedSteps': a.steps,
-        'notes': ['Step = zero_grad, loss, backward, Adam (two parameter groups), loss.item(); forward = loss under no_grad, .item(); torch.cuda.synchronize around each.'],
-        'configs': rows,
-    }
-    if cuda:
-        entry['accelerator'] = torch.cuda.get_device_name(0)
-    entry['key'] = entry_key(entry)
+        print(f"  {r['id']}: step {r['stepMs']:.2f} ms, forward {r['forwardMs']:.2f} ms "
+              f"(config took {time.perf_counter() - t0:.1f} s, warm-up and autotuning included)", flush=True)
+        if a.out:  # after every config, so a run cut short keeps what it measured
+            save(a.out, entry_of())
+    entry = entry_of()
     print(f"\npytorch {entry['backend']}{' on ' + entry['accelerator'] if cuda else ''}:")
     print_table(rows)
     if a.out:
-        save(a.out, entry)
         print(f'wrote {a.out}')
     else:
         print(json.dumps(entry, ensure_ascii=False))
