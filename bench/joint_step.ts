@@ -51,6 +51,8 @@ export interface JointStep {
   step(): Promise<Timing>;
   /** One loss evaluation without gradients. */
   forward(): Promise<Timing>;
+  /** The loss L(θ, φ) at the current parameters (no gradients, nothing changed). */
+  lossValue(): Promise<number>;
   /** Disposes every tensor the step owns. */
   dispose(): void;
 }
@@ -98,6 +100,12 @@ export function createJointStep(c: SpeedConfig, backend: BackendName): JointStep
       await readLoss(value, backend);
       value.dispose();
       return elapsed(t0, c0);
+    },
+    async lossValue(): Promise<number> {
+      const value = tf.tidy(f);
+      const loss = await readLoss(value, backend);
+      value.dispose();
+      return loss;
     },
     dispose(): void {
       tf.dispose([y, xn, zn]);

@@ -8,11 +8,11 @@
  * (`--backend wasm` runs parts 2 and 3 only, without the webgpu flags: a dry run of the script here.)
  *
  * 1. Dispatch floor, with n = 3000 dispatches of a trivial 1024-element kernel, in µs per dispatch:
- *    - Dawn alone, encode only: setPipeline + setBindGroup + dispatchWorkgroups with one prepared bind group;
- *    - Dawn alone, as tfjs records a program: a fresh uniform buffer written with queue.writeBuffer,
- *      pipeline.getBindGroupLayout(0), createBindGroup, then the three encoding calls; a submit every 15;
+ *    - Dawn alone, cumulatively: the encoding calls (setPipeline + setBindGroup + dispatchWorkgroups with
+ *      one prepared bind group); + a uniform buffer written with queue.writeBuffer; + getBindGroupLayout(0);
+ *      + a fresh createBindGroup (as tfjs records a program); a submit every 15;
  *    - tfjs: tf.add on two 1024-element tensors (one tfjs kernel each), inside tf.tidy.
- *    The first two against the third separate the binding's (Dawn/N-API) cost from tfjs's own.
+ *    Dawn against tfjs separates the binding's (Dawn/N-API) cost from tfjs's own.
  * 2. The joint step of bench:speed (bench/joint_step.ts) under variants applied one after another
  *    (each keeps the previous): tfjs's default flags; WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE 64 (tfjs submits
  *    every 15 dispatches by default; src/engine/webgpu.ts sets 64 since this probe measured it); bind-group layouts cached per pipeline; tfjs's own Conv2D and BatchMatMul
@@ -34,14 +34,14 @@ import { createJointStep, type JointStep } from '../joint_step.js';
 
 /* Minimal WebGPU shapes used here (the project does not depend on @webgpu/types). */
 interface GpuBuffer { destroy(): void }
-interface GpuPipeline { getBindGroupLayout(i: number): unknown }
+interface GpuPipeline { getBindGroupLayout(i: number): object }
 interface GpuPass { setPipeline(p: unknown): void; setBindGroup(i: number, g: unknown): void; dispatchWorkgroups(x: number, y?: number, z?: number): void; end(): void }
 interface GpuEncoder { beginComputePass(d?: object): GpuPass; finish(): unknown }
 interface GpuDevice {
   createShaderModule(d: { code: string }): unknown;
   createComputePipeline(d: object): GpuPipeline;
   createBuffer(d: { size: number; usage: number }): GpuBuffer;
-  createBindGroup(d: object): unknown;
+  createBindGroup(d: { layout: object; entries: Array<{ binding: number; resource: { buffer?: object; offset?: number; size?: number } }> }): unknown;
   createCommandEncoder(): GpuEncoder;
   queue: { writeBuffer(b: GpuBuffer, offset: number, data: ArrayBufferView): void; submit(c: unknown[]): void; onSubmittedWorkDone(): Promise<void> };
 }
@@ -57,8 +57,12 @@ function arg(name: string, fallback: string): string {
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 const fmt = (v: number, d = 1) => v.toFixed(d);
 
-/** µs per dispatch of raw Dawn calls: encode-only and as tfjs records a program. */
-async function dawnFloor(device: GpuDevice, n: number): Promise<{ encodeOnlyUs: number; tfjsLikeUs: number }> {
+/**
+ * µs per dispatch of raw Dawn calls, cumulatively: the encoding calls alone; + a uniform buffer written
+ * with queue.writeBuffer; + pipeline.getBindGroupLayout(0); + a fresh createBindGroup (= what tfjs does
+ * for one program). The differences price each call.
+ */
+async function dawnFloor(device: GpuDevice, n: number): Promise<Array<[string, number]>> {
   const code = `
 @group(0) @binding(0) var<storage, read_write> result: array<f32>;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
@@ -72,7 +76,8 @@ async function dawnFloor(device: GpuDevice, n: number): Promise<{ encodeOnlyUs: 
   const a = device.createBuffer({ size: 4096, usage: STORAGE });
   const uniforms = Array.from({ length: 64 }, () => device.createBuffer({ size: 16, usage: UNIFORM | COPY_DST }));
   const layout = pipeline.getBindGroupLayout(0);
-  const group = device.createBindGroup({ layout, entries: [{ binding: 0, resource: { buffer: out } }, { binding: 1, resource: { buffer: a } }, { binding: 2, resource: { buffer: uniforms[0] } }] });
+  const entries = (ub: GpuBuffer) => [{ binding: 0, resource: { buffer: out } }, { binding: 1, resource: { buffer: a } }, { binding: 2, resource: { buffer: ub } }];
+  const group = device.createBindGroup({ layout, entries: entries(uniforms[0]) });
   const u = new Int32Array(4);
   const run = async (perDispatch: (pass: GpuPass, i: number) => void): Promise<number> => {
     const t0 = performance.now();
@@ -92,26 +97,33 @@ async function dawnFloor(device: GpuDevice, n: number): Promise<{ encodeOnlyUs: 
     await device.queue.onSubmittedWorkDone();
     return ((performance.now() - t0) * 1000) / n;
   };
-  const encodeOnly = (pass: GpuPass) => {
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, group);
-    pass.dispatchWorkgroups(16);
-  };
-  const tfjsLike = (pass: GpuPass, i: number) => {
-    const ub = uniforms[i % uniforms.length];
-    u[0] = i;
-    device.queue.writeBuffer(ub, 0, u);
-    const g = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: out } }, { binding: 1, resource: { buffer: a } }, { binding: 2, resource: { buffer: ub } }] });
+  const encode = (pass: GpuPass, g: unknown) => {
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, g);
     pass.dispatchWorkgroups(16);
   };
-  await run(encodeOnly); // warm-up
-  const encodeOnlyUs = await run(encodeOnly);
-  await run(tfjsLike);
-  const tfjsLikeUs = await run(tfjsLike);
+  const write = (i: number) => {
+    const ub = uniforms[i % uniforms.length];
+    u[0] = i;
+    device.queue.writeBuffer(ub, 0, u);
+    return ub;
+  };
+  const variants: Array<[string, (pass: GpuPass, i: number) => void]> = [
+    ['encode only', (pass) => encode(pass, group)],
+    ['+ writeBuffer', (pass, i) => (write(i), encode(pass, group))],
+    ['+ getBindGroupLayout', (pass, i) => (write(i), pipeline.getBindGroupLayout(0), encode(pass, group))],
+    ['+ createBindGroup (as tfjs)', (pass, i) => {
+      const ub = write(i);
+      encode(pass, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: entries(ub) }));
+    }],
+  ];
+  const result: Array<[string, number]> = [];
+  for (const [name, f] of variants) {
+    await run(f); // warm-up
+    result.push([name, await run(f)]);
+  }
   [out, a, ...uniforms].forEach((b) => b.destroy());
-  return { encodeOnlyUs, tfjsLikeUs };
+  return result;
 }
 
 /** µs per tfjs kernel: n tf.add calls on 1024-element tensors, then one read-back. */
@@ -147,7 +159,7 @@ function cacheBindGroupLayouts(backend: WebgpuBackendLike): boolean {
   if (!any) return false;
   const proto = Object.getPrototypeOf(any) as GpuPipeline;
   const original = proto.getBindGroupLayout;
-  const cache = new WeakMap<object, unknown>();
+  const cache = new WeakMap<object, object>();
   proto.getBindGroupLayout = function (this: GpuPipeline, i: number) {
     if (i !== 0) return original.call(this, i);
     let layout = cache.get(this);
@@ -155,6 +167,37 @@ function cacheBindGroupLayouts(backend: WebgpuBackendLike): boolean {
     return layout;
   };
   return true;
+}
+
+/**
+ * Experiment: reuses bind groups. device.createBindGroup is wrapped by a cache keyed on the layout and
+ * the bound buffers (object identity, offset, size); tfjs pools its buffers, so in a steady training loop
+ * the same combinations recur. Needs stable layouts (cacheBindGroupLayouts first). A destroyed buffer's
+ * groups are never hit again (a new buffer is a new key). Returns live hit/miss counts.
+ */
+function cacheBindGroups(device: GpuDevice): { hits: number; misses: number } {
+  const ids = new WeakMap<object, number>();
+  let next = 1;
+  const idOf = (o: object) => {
+    let i = ids.get(o);
+    if (i === undefined) ids.set(o, (i = next++));
+    return i;
+  };
+  const stats = { hits: 0, misses: 0 };
+  const cache = new Map<string, unknown>();
+  const original = device.createBindGroup.bind(device);
+  device.createBindGroup = (d: { layout: object; entries: Array<{ binding: number; resource: { buffer?: object; offset?: number; size?: number } }> }) => {
+    const parts = d.entries.map((e) => (e.resource.buffer ? `${e.binding}:${idOf(e.resource.buffer)}/${e.resource.offset ?? 0}/${e.resource.size ?? -1}` : `${e.binding}:r${idOf(e.resource)}`));
+    const key = `${idOf(d.layout)}|${parts.join(',')}`;
+    let group = cache.get(key);
+    if (group === undefined) {
+      stats.misses++;
+      if (cache.size >= 50000) cache.clear();
+      cache.set(key, (group = original(d)));
+    } else stats.hits++;
+    return group;
+  };
+  return stats;
 }
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; }
@@ -220,7 +263,7 @@ async function main(): Promise<void> {
   const tfjsUs = await tfjsFloor(n);
   if (gpu) {
     const dawn = await dawnFloor(backend.device, n);
-    console.log(`dispatch floor (µs per dispatch, ${n} dispatches): Dawn encode-only ${fmt(dawn.encodeOnlyUs)}, Dawn as tfjs records (writeBuffer + getBindGroupLayout + createBindGroup + encode) ${fmt(dawn.tfjsLikeUs)}, tfjs tf.add ${fmt(tfjsUs)}`);
+    console.log(`dispatch floor (µs per dispatch, ${n} dispatches): Dawn ${dawn.map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}; tfjs tf.add ${fmt(tfjsUs)}`);
   } else {
     console.log(`kernel floor: tfjs tf.add ${fmt(tfjsUs)} µs per kernel (${n} kernels)`);
   }
@@ -249,7 +292,19 @@ async function main(): Promise<void> {
     if (gpu) {
       tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', webgpuSubmitBatch);
       report(`+ submit every ${webgpuSubmitBatch} dispatches`, await timeSteps(job, steps));
-      if (cacheBindGroupLayouts(backend)) report('+ bind-group layouts cached', await timeSteps(job, steps));
+      if (cacheBindGroupLayouts(backend)) {
+        report('+ bind-group layouts cached', await timeSteps(job, steps));
+        try {
+          const before = await job.lossValue();
+          const stats = cacheBindGroups(backend.device);
+          const after = await job.lossValue();
+          const r = await timeSteps(job, steps);
+          report('+ bind groups cached (experiment)', r);
+          console.log(`  bind-group cache: loss at fixed parameters ${before} without, ${after} with (${before === after ? 'identical' : 'DIFFERENT'}); ${stats.hits} hits, ${stats.misses} misses`);
+        } catch (e) {
+          console.log(`  bind-group cache experiment failed: ${(e as Error).message.split('\n')[0]}`);
+        }
+      }
       // tfjs-webgpu has Conv2DBackpropFilter/Input and transposed matMuls: the project's wasm-tuned
       // gradients (forward-conv-only, explicit transposes) may cost more kernels than they save there
       for (const kernelName of ['Conv2D', 'BatchMatMul']) {
