@@ -203,6 +203,9 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     const refined = await refineKernelWithMap(region, kernel);
     kernel = refined.kernel;
     refinement = refined.report;
+    for (const c of refined.report.excluded) {
+      warnings.push(`kernel refinement: ${c === 'map' ? "MAP-L0's own kernel" : "the MAP-refined kernel"} sits at its window's edge (a clipped blob) and was not considered`);
+    }
   }
   let image: Image;
   if (restore === 'network') {

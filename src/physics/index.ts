@@ -6,6 +6,7 @@
 export * from './kernel.js';
 export * from './kernel_view.js';
 export * from './kernel_resample.js';
+export * from './kernel_centroid.js';
 export * from './plane.js';
 export * from './padding.js';
 export * from './convolve.js';

@@ -13,12 +13,18 @@
  *
  *   k = argmin_{k ∈ {k_sdi, k_r, k_m}} E(k),  E(k) = ‖k ∗ x_k − y‖²_Ω + μ·‖∇x_k‖₀,  μ = 4e-3,
  *
- * x_k the L0-regularised latent for k. This is a hybrid: on sharp-edged photos MAP's alternations
+ * x_k the L0-regularised latent for k. k_r and k_m take part only if their centre of mass lies at least
+ * {@link MIN_EDGE_DISTANCE} px from the window's border (physics/kernel_centroid.ts): MAP's alternations
+ * can walk a kernel into its window's edge, where a clipped blob can undercut a real blur on E
+ * (SelfDeblur's `house` photo). k_sdi always takes part: on 3 of the 5 Levin aberration images where the
+ * `fast` run's kernel hugs the border it is still the best candidate. No stored benchmark choice changes
+ * (no chosen k_r or k_m lies that close to its border). This is a hybrid: on sharp-edged photos MAP's alternations
  * sharpen the network's kernel (or MAP's own kernel wins); on smooth ones (faces), where the L0 prior
  * finds too few edges, the network's kernel is kept. The report says which.
  */
 import type { Image } from '../image/image.js';
 import type { Kernel } from '../physics/kernel.js';
+import { kernelEdgeDistance } from '../physics/kernel_centroid.js';
 
 /** How a self-diffusion kernel is refined (`none`: used as it is). */
 export type KernelRefinement = 'none' | 'map-l0';
@@ -32,6 +38,8 @@ export interface KernelRefinementReport {
   /** E of the network's kernel, the refined one and MAP's own (lower is better). */
   energies: { network: number; refined: number; map: number };
   chosen: 'network' | 'refined' | 'map';
+  /** MAP candidates left out because their centre of mass lies within MIN_EDGE_DISTANCE px of the window's border. */
+  excluded: Array<'refined' | 'map'>;
   /** How far the MAP alternations moved the network's kernel: Σ|k_r − k_sdi| (needs no true kernel). */
   refinedChange: number;
   ms: number;
@@ -39,6 +47,8 @@ export interface KernelRefinementReport {
 
 /** Alternations of the full-resolution refinement (Pan et al.'s weight schedule, restarted). */
 export const REFINE_ITERATIONS = 10;
+/** Least distance (px) of a MAP candidate's centre of mass from its window's border for it to be kept. */
+export const MIN_EDGE_DISTANCE = 1;
 /** μ of the selection energy (the MAP default gradient weight). */
 export const SELECTION_MU = 4e-3;
 
@@ -51,10 +61,22 @@ export async function refineKernelWithMap(region: Image, kernel: Kernel): Promis
   const { mapEnergy } = await import('../baselines/map_blind.js');
   const candidates = await refinementCandidates(region, kernel);
   const energies = { network: mapEnergy(region, kernel, SELECTION_MU), refined: mapEnergy(region, candidates.refined, SELECTION_MU), map: mapEnergy(region, candidates.map, SELECTION_MU) };
-  const chosen = REFINEMENT_CANDIDATES.reduce((best, c) => (energies[c] < energies[best] ? c : best), 'network' as KernelRefinementReport['chosen']);
+  const { chosen, excluded } = selectRefinementCandidate(energies, candidates);
   let refinedChange = 0;
   for (let i = 0; i < kernel.data.length; i++) refinedChange += Math.abs(candidates.refined.data[i] - kernel.data[i]);
-  return { kernel: candidates[chosen], report: { method: 'map-l0', energies, chosen, refinedChange, ms: performance.now() - t0 } };
+  return { kernel: candidates[chosen], report: { method: 'map-l0', energies, chosen, excluded, refinedChange, ms: performance.now() - t0 } };
+}
+
+/**
+ * The kept candidate: k = argmin E(k) over k_sdi and the MAP candidates (k_r, k_m) whose centre of mass
+ * lies at least MIN_EDGE_DISTANCE px from the window's border (ties: the order of REFINEMENT_CANDIDATES),
+ * and the MAP candidates left out.
+ */
+export function selectRefinementCandidate(energies: KernelRefinementReport['energies'], candidates: Record<KernelRefinementReport['chosen'], Kernel>): Pick<KernelRefinementReport, 'chosen' | 'excluded'> {
+  const excluded = (['refined', 'map'] as const).filter((c) => !(kernelEdgeDistance(candidates[c]) >= MIN_EDGE_DISTANCE));
+  const eligible = REFINEMENT_CANDIDATES.filter((c) => !(excluded as readonly string[]).includes(c));
+  const chosen = eligible.reduce((best, c) => (energies[c] < energies[best] ? c : best), 'network' as KernelRefinementReport['chosen']);
+  return { chosen, excluded };
 }
 
 /**

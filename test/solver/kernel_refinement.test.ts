@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { refineKernelWithMap } from '../../src/solver/kernel_refinement.js';
+import { refineKernelWithMap, selectRefinementCandidate } from '../../src/solver/kernel_refinement.js';
 import { deblur } from '../../src/deblur.js';
 import { kernelNcc } from '../../src/metrics/kernel_metrics.js';
 import { blurImage } from '../../src/physics/convolve.js';
@@ -27,7 +27,9 @@ test('refinement keeps the candidate with the lowest L0 energy and returns a val
   const { kernel, report } = await refineKernelWithMap(blurred, rough);
   const e = report.energies;
   assert.ok([e.network, e.refined, e.map].every(Number.isFinite));
-  assert.equal(e[report.chosen], Math.min(e.network, e.refined, e.map));
+  const kept = (['network', 'refined', 'map'] as const).filter((c) => !report.excluded.includes(c as 'refined' | 'map'));
+  assert.deepEqual(report.excluded, [], 'no candidate of this centred blur hugs its window\'s border');
+  assert.equal(e[report.chosen], Math.min(...kept.map((c) => e[c])));
   assert.notEqual(report.chosen, 'network', 'a uniform kernel must not explain an edge image best');
   assert.ok(kernel.data.every((v) => v >= 0));
   assert.ok(Math.abs(kernel.data.reduce((a, b) => a + b, 0) - 1) < 1e-5);
@@ -42,4 +44,21 @@ test('deblur with refine map-l0 records the refinement and refuses the network r
   assert.equal(r.report.restore, 'nonblind');
   assert.ok(r.report.refinement && ['network', 'refined', 'map'].includes(r.report.refinement.chosen));
   await assert.rejects(deblur(blurred, { ...options, restore: 'network' }), /refine=map-l0/);
+});
+
+test('a MAP candidate clipped at its window\'s border is not kept, the network\'s kernel always can be', () => {
+  const blob = (row: number, col: number) => {
+    const data = new Float32Array(81);
+    data[row * 9 + col] = 0.5;
+    data[row * 9 + Math.min(8, col + 1)] = 0.5;
+    return { width: 9, height: 9, data };
+  };
+  const centred = blob(4, 3), corner = blob(0, 7), edge = blob(4, 8);
+  const energies = { network: 3, refined: 1, map: 2 };
+  // the lowest-energy candidate hugs the border: the next one is kept
+  assert.deepEqual(selectRefinementCandidate(energies, { network: centred, refined: corner, map: centred }), { chosen: 'map', excluded: ['refined'] });
+  // both MAP candidates clipped: the network's kernel, even at the border itself
+  assert.deepEqual(selectRefinementCandidate(energies, { network: edge, refined: corner, map: edge }), { chosen: 'network', excluded: ['refined', 'map'] });
+  // nothing clipped: plain argmin
+  assert.deepEqual(selectRefinementCandidate(energies, { network: centred, refined: centred, map: centred }), { chosen: 'refined', excluded: [] });
 });
