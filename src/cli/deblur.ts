@@ -17,7 +17,7 @@ import { formatDuration, ProgressPrinter } from './progress.js';
 import { getMethod, methodNames, type Method, type MethodContext } from '../methods/registry.js';
 import type { Image } from '../image/image.js';
 
-const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S|SxN,SxN…] [--width C] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
+const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S|SxN,SxN…] [--width C] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--region X,Y,W,H] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
 
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, {
@@ -35,6 +35,7 @@ export async function run(argv: string[]): Promise<void> {
     threads: { type: 'string' },
     restore: { type: 'string' },
     'max-size': { type: 'string' },
+    region: { type: 'string' },
     scale: { type: 'string' },
     'warm-start': { type: 'string' },
     refine: { type: 'string' },
@@ -66,6 +67,7 @@ export async function run(argv: string[]): Promise<void> {
   if (threads !== undefined) process.env.SDI_WASM_THREADS = String(threads);
   const maxSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });
   const scale = numberOption(values.scale, 'scale', { min: 0.05, max: 1 });
+  const region = regionOption(values.region);
   const refine = choiceOption(values.refine, 'refine', KERNEL_REFINEMENTS);
   const warmStart = choiceOption<NonNullable<DeblurOptions['warmStart']>>(values['warm-start'], 'warm-start', ['none', 'l0', 'dark-channel', 'fft-relu']);
   for (const [flag, file] of [['-o', output], ['--kernel-out', values['kernel-out']], ['--report', values.report]] as const) {
@@ -77,7 +79,7 @@ export async function run(argv: string[]): Promise<void> {
   for (const file of [output, values['kernel-out'], values.report]) if (file) assertNotInput(file);
   if (values.resume && !values.checkpoint) throw new SdiError('--resume needs --checkpoint <dir> (the folder of the interrupted run)');
   const method = values.method === undefined || values.method === 'sdi' ? null : blindMethod(values.method);
-  if (method && (values.checkpoint || values.mode || values['warm-start'] || values.refine)) throw new SdiError(`--checkpoint, --mode, --warm-start and --refine apply to --method sdi only, not ${method.name}`);
+  if (method && (values.checkpoint || values.mode || values['warm-start'] || values.refine || values.region)) throw new SdiError(`--checkpoint, --mode, --warm-start, --refine and --region apply to --method sdi only, not ${method.name}`);
 
   const image = await readImageFile(input);
   for (const file of [output, values['kernel-out'], values.report]) if (file) await prepareOutputPath(file);
@@ -95,11 +97,12 @@ export async function run(argv: string[]): Promise<void> {
     return runMethod(method, image, ctx, { input, output, kernelOut: values['kernel-out'], report: values.report, argv }, progress);
   }
   const checkpointDir = values.checkpoint;
-  const digest = checkpointDir ? await fileDigest(input) : '';
+  // the input's bytes and the region the kernel is estimated on: a checkpoint resumes only the same pair
+  const digest = checkpointDir ? `${await fileDigest(input)}${region ? `@${region.x0},${region.y0},${region.width},${region.height}` : ''}` : '';
   let resume: SolverCheckpoint | undefined;
   if (checkpointDir && values.resume) {
     const loaded = await loadCheckpoint(checkpointDir);
-    if (loaded.meta.inputDigest !== digest) throw new SdiError(`cannot resume: the checkpoint in ${checkpointDir} was made for another input file`);
+    if (loaded.meta.inputDigest !== digest) throw new SdiError(`cannot resume: the checkpoint in ${checkpointDir} was made for another input file${region || String(loaded.meta.inputDigest).includes('@') ? ' or region' : ''}`);
     resume = loaded.checkpoint;
   }
   // Said once the solver has accepted the checkpoint (it refuses one made with other options), so a refusal stays one line.
@@ -124,7 +127,7 @@ export async function run(argv: string[]): Promise<void> {
   process.once('SIGTERM', onSignal);
   let result;
   try {
-    result = await deblur(image, { preset, kernelSize, seed, backend, solver, maxWorkingSize: maxSize, restore: values.restore === undefined ? undefined : restore, scale, warmStart, refine }, { onProgress: (p) => { sayResumed(); progress.update(p); }, signal: controller.signal, onCheckpoint, resume });
+    result = await deblur(image, { preset, kernelSize, seed, backend, solver, maxWorkingSize: maxSize, region, restore: values.restore === undefined ? undefined : restore, scale, warmStart, refine }, { onProgress: (p) => { sayResumed(); progress.update(p); }, signal: controller.signal, onCheckpoint, resume });
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -157,4 +160,16 @@ async function runMethod(method: Method, image: Image, ctx: MethodContext, files
   if (files.kernelOut && result.kernel) await writeKernelFile(files.kernelOut, result.kernel);
   if (files.report) await writeJsonFile(files.report, { method: method.name, ...result.report, kernelSize: ctx.kernelSize, seed: ctx.seed, totalMs, inputFile: files.input, outputFile: files.output, command: ['sdi', 'deblur', ...files.argv] });
   progress.message(`done in ${formatDuration(totalMs)} (${method.name}, seed ${ctx.seed}): wrote ${files.output}`);
+}
+
+/**
+ * `--region X,Y,W,H`: the rectangle (input pixels, top-left corner X, Y; width W, height H) the kernel is
+ * estimated on, e.g. a well-lit, edge-rich part of a photo; the whole image is restored with the kernel.
+ * The library checks that it lies inside the image.
+ */
+function regionOption(text: string | undefined): DeblurOptions['region'] {
+  if (text === undefined) return undefined;
+  const m = /^\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*$/.exec(text);
+  if (!m || Number(m[3]) < 1 || Number(m[4]) < 1) throw new SdiError(`--region must be X,Y,W,H in pixels (W, H ≥ 1), got '${text}'`);
+  return { x0: Number(m[1]), y0: Number(m[2]), width: Number(m[3]), height: Number(m[4]) };
 }

@@ -26,6 +26,9 @@ const badCases: Array<[string, string[], RegExp]> = [
   ['missing output', ['deblur', small], /missing -o/],
   ['output over the input', ['deblur', small, '-o', small, '--steps', '1', '--iters', '1', '--kernel-size', '3', '--preset', 'fast'], /refusing to overwrite the input/],
   ['unknown command', ['deblurr'], /unknown command/],
+  ['malformed region', ['deblur', small, '-o', path.join(dir, 'o10.png'), '--region', '1,2,3'], /--region must be X,Y,W,H/],
+  ['region outside the image', ['deblur', small, '-o', path.join(dir, 'o11.png'), '--kernel-size', '3', '--region', '10,10,20,20'], /region 20×20\+10\+10 is not inside the 24×24 image/],
+  ['region with another method', ['deblur', small, '-o', path.join(dir, 'o12.png'), '--method', 'map-l0', '--region', '0,0,10,10'], /--region apply to --method sdi only/],
 ];
 
 test('bad input: one-line error, non-zero exit, no output written, input untouched', () => {
@@ -60,4 +63,16 @@ test('sdi deblur runs end to end on a tiny image and writes image, kernel and re
   assert.equal(rep.working.cropped, true);
   assert.ok(rep.warnings.some((w: string) => /larger than the working size/.test(w)));
   assert.ok(Array.isArray(rep.lossHistory) && rep.lossHistory.length === 4);
+});
+
+test('sdi deblur --region estimates the kernel on that rectangle and restores the whole image', () => {
+  const input = path.join(dir, 'levin-region.png');
+  copyFileSync(sharedData('levin/blurred/im1_kernel1_img.png'), input);
+  const out = path.join(dir, 'region-out.png'), report = path.join(dir, 'region-run.json');
+  const r = runCli(['deblur', input, '-o', out, '--report', report, '--preset', 'fast', '--steps', '1', '--iters', '2', '--kernel-size', '7', '--region', '100,60,40,36', '--width', '8', '--seed', '1']);
+  assert.equal(r.status, 0, r.stderr);
+  const rep = JSON.parse(readFileSync(report, 'utf8'));
+  assert.deepEqual([rep.working.x0, rep.working.y0, rep.working.width, rep.working.height], [100, 60, 40, 36]);
+  assert.ok(rep.warnings.some((w: string) => /kernel estimated on the region 40×36 at \(100, 60\)/.test(w)), rep.warnings.join('; '));
+  assert.deepEqual([rep.input.width, rep.input.height], [255, 255]);
 });
