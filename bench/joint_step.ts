@@ -78,6 +78,12 @@ export function createJointStep(c: SpeedConfig, backend: BackendName): JointStep
     const residual = tf.sub(blurValid(xo, tf.reshape(ko, [k, k]) as tf.Tensor2D), y);
     return tf.add(tf.sum(tf.square(residual)), kernelPriorValue(ko, opts.prior)) as tf.Scalar;
   };
+  const lossValue = async (): Promise<number> => {
+    const value = tf.tidy(f);
+    const loss = await readLoss(value, backend);
+    value.dispose();
+    return loss;
+  };
   return {
     opts, unet, kgen,
     async step(): Promise<Timing> {
@@ -96,17 +102,10 @@ export function createJointStep(c: SpeedConfig, backend: BackendName): JointStep
     async forward(): Promise<Timing> {
       const c0 = process.cpuUsage();
       const t0 = performance.now();
-      const value = tf.tidy(f);
-      await readLoss(value, backend);
-      value.dispose();
+      await lossValue();
       return elapsed(t0, c0);
     },
-    async lossValue(): Promise<number> {
-      const value = tf.tidy(f);
-      const loss = await readLoss(value, backend);
-      value.dispose();
-      return loss;
-    },
+    lossValue,
     dispose(): void {
       tf.dispose([y, xn, zn]);
       optImage.dispose();

@@ -11,17 +11,17 @@
  */
 import type { Kernel } from './kernel.js';
 
-/** Centre of mass c(k) = Σ k_ij (i, j) / Σ k_ij as [row, column]; negative taps count as 0. NaN for an all-zero kernel. */
-export function kernelCentroid(kernel: Kernel): [number, number] {
+/** Centre of mass c(k) = Σ k_ij (i, j) / Σ k_ij as [row, column] (blur kernels are non-negative); NaN unless Σ k_ij > 0. */
+export function kernelCentroid(kernel: { width: number; height: number; data: ArrayLike<number> }): [number, number] {
   const { width: w, height: h, data } = kernel;
   let sum = 0, r = 0, c = 0;
   for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) {
-    const v = Math.max(0, data[i * w + j]);
+    const v = data[i * w + j];
     sum += v;
     r += v * i;
     c += v * j;
   }
-  return [r / sum, c / sum];
+  return sum > 0 ? [r / sum, c / sum] : [NaN, NaN];
 }
 
 /** d(k): distance in pixels of the centre of mass from the window's nearest border (0 on the border). */

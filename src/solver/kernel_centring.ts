@@ -17,6 +17,7 @@
  * Measured (README): at λ_c ≤ 0.1 it does not stop the drift once the softmax saturates.
  */
 import { tf } from '../engine/tf.js';
+import { kernelCentroid } from '../physics/kernel_centroid.js';
 
 /** Row and column coordinates of a k_h × k_w window, relative to its centre, as two 1 × k_h·k_w rows. */
 function centredCoordinates(kh: number, kw: number): [Float32Array, Float32Array] {
@@ -43,12 +44,8 @@ export function kernelCentringPenalty(k: tf.Tensor, kh: number, kw: number, weig
   });
 }
 
-/** The centre-of-mass offset (dy, dx) in pixels of a row-major k_h × k_w kernel from its window's centre. */
+/** The centre-of-mass offset (dy, dx) in pixels of a row-major k_h × k_w kernel from its window's centre ((0, 0) unless Σk > 0). */
 export function kernelCentroidOffset(k: ArrayLike<number>, kh: number, kw: number): [number, number] {
-  let sum = 0, dy = 0, dx = 0;
-  for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) {
-    const v = k[i * kw + j];
-    sum += v; dy += v * (i - (kh - 1) / 2); dx += v * (j - (kw - 1) / 2);
-  }
-  return sum > 0 ? [dy / sum, dx / sum] : [0, 0];
+  const [r, c] = kernelCentroid({ width: kw, height: kh, data: k });
+  return Number.isNaN(r) ? [0, 0] : [r - (kh - 1) / 2, c - (kw - 1) / 2];
 }
