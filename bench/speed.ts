@@ -35,7 +35,7 @@ import { SdiError } from '../src/errors.js';
 import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
 import type { SkipUNet } from '../src/nn/unet.js';
 import type { SolverOptions } from '../src/solver/options.js';
-import { machineDescription, projectRoot } from './common.js';
+import { machineDescription, median, projectRoot } from './common.js';
 import { createJointStep, type Timing } from './joint_step.js';
 import { forwardFlops, stepFlopsAssumed, unetMacs, type StepShape } from './flops.js';
 import { parseConfigs, type SpeedConfig } from './speed_configs.js';
@@ -45,12 +45,6 @@ const warmupSteps = 2;
 /** Largest image side timed on the cpu backend. */
 const cpuMaxImage = 64;
 
-/** Median (mean of the middle two for an even count). */
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 const load1 = () => round(os.loadavg()[0], 2);

@@ -31,6 +31,7 @@ import { webgpuSubmitBatch } from '../../src/engine/webgpu.js';
 import { originalGradient } from '../../src/engine/gradients/reference_gradients.js';
 import { parseConfigs } from '../speed_configs.js';
 import { createJointStep, type JointStep } from '../joint_step.js';
+import { median } from '../common.js';
 
 /* Minimal WebGPU shapes used here (the project does not depend on @webgpu/types). */
 interface GpuBuffer { destroy(): void }
@@ -54,7 +55,6 @@ function arg(name: string, fallback: string): string {
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
 const fmt = (v: number, d = 1) => v.toFixed(d);
 
 /**
