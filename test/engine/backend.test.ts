@@ -137,3 +137,35 @@ test('the replaced wasm Slice, SplitV, Concat, Reverse and Transpose kernels giv
     assert.deepEqual(run('wasm'), run('cpu'), `program ${k}`);
   }
 });
+
+test('on wasm, Identity and same-dtype Cast share memory: values kept after the source is disposed, real casts still convert, nothing leaks', async () => {
+  await initBackend('wasm');
+  const before = tf.memory();
+  const x = tf.tensor2d([[1.5, -2.25], [3, 4.75]]);
+  const copies = [tf.clone(x), tf.cast(x, 'float32')];
+  assert.equal(copies[0].dataId, x.dataId, 'the clone copied');
+  assert.equal(copies[1].dataId, x.dataId, 'the same-dtype cast copied');
+  const ints = tf.tensor1d([0, 2, -3], 'int32');
+  copies.push(tf.cast(x, 'int32'), tf.cast(ints, 'float32'), ints);
+  // buffers: x, the int32 cast, the int32 input and its float32 cast
+  assert.equal(tf.memory().numDataBuffers, before.numDataBuffers + 4);
+  x.dispose();
+  assert.deepEqual(Array.from(copies[0].dataSync()), [1.5, -2.25, 3, 4.75]);
+  assert.deepEqual(Array.from(copies[1].dataSync()), [1.5, -2.25, 3, 4.75]);
+  assert.equal(copies[2].dtype, 'int32');
+  assert.deepEqual(Array.from(copies[2].dataSync()), [1, -2, 3, 4]);
+  assert.deepEqual(Array.from(copies[3].dataSync()), [0, 2, -3]);
+  tf.dispose(copies);
+  assert.equal(tf.memory().numDataBuffers, before.numDataBuffers, 'buffers left behind');
+  assert.equal(tf.memory().numBytes, before.numBytes, 'bytes left behind');
+  // a custom gradient saves (clones) its tensors: gradients are unchanged and nothing leaks
+  const w = tf.variable(tf.tensor1d([0.5, -1, 2]));
+  const f = tf.customGrad((a: tf.Tensor, save: tf.GradSaveFunc) => { const sq = tf.square(a); save([a, sq]); return { value: tf.sum(sq), gradFunc: (dy: tf.Tensor, [s]: tf.Tensor[]) => tf.mul(dy, tf.mul(2, s)) }; });
+  const start = tf.memory().numTensors;
+  const { value, grads } = tf.variableGrads(() => f(w) as tf.Scalar, [w]);
+  assert.equal(value.dataSync()[0], 5.25);
+  assert.deepEqual(Array.from(grads[w.name].dataSync()), [1, -2, 4]);
+  tf.dispose([value, grads[w.name]]);
+  assert.equal(tf.memory().numTensors, start);
+  w.dispose();
+});
