@@ -122,7 +122,7 @@ test('the replaced wasm Slice, SplitV, Concat, Reverse and Transpose kernels giv
   const programs: Array<(x: tf.Tensor4D, i: tf.Tensor4D) => tf.Tensor[]> = [
     (x) => [tf.slice(x, [0, 1, 2, 3], [2, 3, 4, 4]), tf.slice(x, [1, 0, 0, 0], [1, 5, 6, 7]), tf.slice(x, [0, 2, 0, 0], [2, 1, 6, 7])],
     (x) => [tf.slice(x, [0, 0, 0, 6], [2, 5, 6, 1]), tf.slice(x, [0, 0, 0, 0], [2, 5, 6, 0])],
-    (x, i) => [tf.slice(i, [0, 1, 1, 1], [1, 2, 2, 2]), ...tf.split(i, [3, 4], 3)],
+    (x, i) => [tf.slice(i, [0, 1, 1, 1], [1, 2, 2, 2]), ...tf.split(i, [3, 4], 3), tf.slice(i, [1, 0, 0, 0], [1, 5, 6, 7]), tf.concat([i, i], 2)],
     (x) => tf.split(x, [2, 1, 4], 3).concat(tf.split(x, [1, 4], 1)),
     (x, i) => [tf.concat([x, tf.square(x)], 3), tf.concat([x, x, x], 1), tf.concat([i, i], 3), tf.concat([tf.slice(x, [0, 0, 0, 0], [2, 5, 6, 0]), x], 3)],
     (x, i) => [tf.reverse(x, [0, 1]), tf.reverse(x, 3), tf.reverse(x, [1, 3]), tf.reverse(i, [0, 2]), tf.reverse(tf.reshape(x, [-1]), 0)],
@@ -142,7 +142,7 @@ test('on wasm, Identity and same-dtype Cast share memory: values kept after the 
   await initBackend('wasm');
   const before = tf.memory();
   const x = tf.tensor2d([[1.5, -2.25], [3, 4.75]]);
-  const copies = [tf.clone(x), tf.cast(x, 'float32')];
+  const copies: tf.Tensor[] = [tf.clone(x), tf.cast(x, 'float32')];
   assert.equal(copies[0].dataId, x.dataId, 'the clone copied');
   assert.equal(copies[1].dataId, x.dataId, 'the same-dtype cast copied');
   const ints = tf.tensor1d([0, 2, -3], 'int32');
@@ -160,7 +160,7 @@ test('on wasm, Identity and same-dtype Cast share memory: values kept after the 
   assert.equal(tf.memory().numBytes, before.numBytes, 'bytes left behind');
   // a custom gradient saves (clones) its tensors: gradients are unchanged and nothing leaks
   const w = tf.variable(tf.tensor1d([0.5, -1, 2]));
-  const f = tf.customGrad((a: tf.Tensor, save: tf.GradSaveFunc) => { const sq = tf.square(a); save([a, sq]); return { value: tf.sum(sq), gradFunc: (dy: tf.Tensor, [s]: tf.Tensor[]) => tf.mul(dy, tf.mul(2, s)) }; });
+  const f = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => { const [a, save] = args as [tf.Tensor, tf.GradSaveFunc]; const sq = tf.square(a); save([a, sq]); return { value: tf.sum(sq), gradFunc: (dy: tf.Tensor, [s]: tf.Tensor[]) => tf.mul(dy, tf.mul(2, s)) }; });
   const start = tf.memory().numTensors;
   const { value, grads } = tf.variableGrads(() => f(w) as tf.Scalar, [w]);
   assert.equal(value.dataSync()[0], 5.25);
