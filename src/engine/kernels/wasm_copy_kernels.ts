@@ -6,13 +6,6 @@
  * - Transpose of small tensors (≤ {@link jsTransposeMaxSize} values) in JavaScript, where the
  *   package's generic rank-5/6 path costs milliseconds per call.
  *
- * and two copies that need not happen at all: Identity, and Cast to the dtype the tensor already has,
- * share the input's memory (the backend's reference count goes up, as for its own Reshape) instead of
- * copying it, as tfjs's webgl and webgpu backends do. tfjs-core runs them often in training: every
- * tensor a custom gradient saves is cloned (an Identity: here BatchNorm's full-size centred input), every
- * avgPool ends with a Cast to its input's dtype, and the gradient of a Cast is a clone. No wasm kernel
- * writes into its inputs, so sharing is safe.
- *
  * The package's Slice calls `backend.readSync(x)`, which copies the WHOLE input out of the wasm heap
  * on every call (so slicing a row off a 256×256×32 map costs a full 8 MB copy), then copies one
  * `subarray` per innermost run (one per pixel for a channel slice); SplitV runs that Slice once per
@@ -26,7 +19,6 @@ type TypedArray = Float32Array | Int32Array | Uint8Array;
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  incRef(dataId: tf.DataId): void;
   typedArrayFromHeap(t: tf.TensorInfo): TypedArray;
 }
 
@@ -196,23 +188,14 @@ function transposeKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorIn
   return out;
 }
 
-/** Identity, and Cast to the same dtype: the output shares the input's memory (reference counted). */
-function shareKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
-  const x = args.inputs.x as tf.TensorInfo;
-  const dtype = (args.attrs as { dtype?: tf.DataType } | undefined)?.dtype ?? x.dtype;
-  if (x.dtype === 'string' || dtype !== x.dtype) return fallback(args as never) as tf.TensorInfo;
-  (args.backend as WasmBackendLike).incRef(x.dataId);
-  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-}
-
 let installed = false;
 
-/** Replaces the wasm backend's Slice, SplitV, Concat, Reverse, Transpose, Identity and Cast kernels (idempotent; after the backend is imported). */
+/** Replaces the wasm backend's Slice, SplitV, Concat, Reverse and Transpose kernels (idempotent; after the backend is imported). */
 export function installWasmCopyKernels(): void {
   if (installed) return;
   const replacements: Array<[string, (args: KernelArgs, fallback: tf.KernelFunc) => tf.TensorInfo | tf.TensorInfo[]]> = [
     [tf.Slice, sliceKernel], [tf.SplitV, splitVKernel], [tf.Concat, concatKernel],
-    [tf.Reverse, reverseKernel], [tf.Transpose, transposeKernel], [tf.Identity, shareKernel], [tf.Cast, shareKernel],
+    [tf.Reverse, reverseKernel], [tf.Transpose, transposeKernel],
   ];
   for (const [name, impl] of replacements) {
     const original = tf.getKernel(name, 'wasm');
