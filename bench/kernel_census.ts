@@ -8,6 +8,7 @@
  * time says how much of a step is kernel work and how much is dispatch overhead.
  *
  *   npx tsx bench/kernel_census.ts [backend=cpu] [image=64] [width=32] [kernels=Conv2D,BatchMatMul]
+ *   SDI_TAP_FILTER_GRADIENT=batchedTapMatMul npx tsx bench/kernel_census.ts …   # auto's method for large stride-1 maps
  *
  * Networks as bench:speed's configs (`balanced` preset, 31×31 kernel); the counts do not depend on the
  * backend except where a backend lacks a kernel, and not on the data.
@@ -20,6 +21,7 @@ import { resolveSolverOptions } from '../src/solver/presets.js';
 import { blurValid } from '../src/solver/differentiable_blur.js';
 import { Rng } from '../src/rng.js';
 import { originalGradient } from '../src/engine/gradients/reference_gradients.js';
+import { setTapFilterGradientMethod, type TapFilterGradientMethod } from '../src/engine/gradients/conv2d_filter_gradient.js';
 
 const [backend = 'cpu', imageArg = '64', widthArg = '32', namesArg = 'Conv2D,BatchMatMul'] = process.argv.slice(2);
 const N = Number(imageArg), width = Number(widthArg), k = 31;
@@ -27,6 +29,12 @@ if (!['cpu', 'wasm', 'webgpu'].includes(backend) || !(N >= 32) || !(width >= 2))
   console.error('usage: npx tsx bench/kernel_census.ts [cpu|wasm|webgpu] [image ≥ 32] [width ≥ 2] [kernel names]');
   process.exit(2);
 }
+const tapMethod = process.env.SDI_TAP_FILTER_GRADIENT as TapFilterGradientMethod | undefined;
+if (tapMethod && !['channelMajorTapMatMul', 'batchedTapMatMul'].includes(tapMethod)) {
+  console.error('kernel_census: SDI_TAP_FILTER_GRADIENT must be channelMajorTapMatMul or batchedTapMatMul');
+  process.exit(2);
+}
+if (tapMethod) setTapFilterGradientMethod(tapMethod);
 try {
   await initBackend(backend as BackendName);
 } catch (e) {
@@ -75,7 +83,7 @@ async function census(label: string): Promise<void> {
   }
 }
 
-console.log(`${N}² image, width ${width}, ${k}×${k} kernel, ${tf.getBackend()} backend; loss + gradients (no optimiser)`);
+console.log(`${N}² image, width ${width}, ${k}×${k} kernel, ${tf.getBackend()} backend; loss + gradients (no optimiser)${tapMethod ? `; filter gradients of large stride-1 maps: ${tapMethod}` : ''}`);
 await census('project gradients');
 const names = namesArg.split(',');
 const project = names.map((n) => tf.getGradient(n));

@@ -15,7 +15,9 @@
  *    Dawn against tfjs separates the binding's (Dawn/N-API) cost from tfjs's own.
  * 2. The joint step of bench:speed (bench/joint_step.ts) under variants applied one after another
  *    (each keeps the previous): tfjs's default flags; WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE 64 (tfjs submits
- *    every 15 dispatches by default; src/engine/webgpu.ts sets 64 since this probe measured it); bind-group layouts cached per pipeline; tfjs's own Conv2D and BatchMatMul
+ *    every 15 dispatches by default; src/engine/webgpu.ts sets 64 since this probe measured it); the
+ *    batchedTapMatMul filter gradient (engine/gradients/conv2d_filter_gradient.ts; measured alone, then
+ *    set back); bind-group layouts cached per pipeline; tfjs's own Conv2D and BatchMatMul
  *    gradients instead of the project's wasm-tuned ones; tf.enableProdMode().
  *    Median step ms of `--steps` steps after 2 warm-up ones, and process CPU ms.
  * 3. A CPU profile (node:inspector) of 3 default-flag steps: self time per function, and per module of the
@@ -29,6 +31,7 @@ import { tf } from '../../src/engine/tf.js';
 import { initBackend, type BackendName } from '../../src/engine/backend.js';
 import { webgpuSubmitBatch } from '../../src/engine/webgpu.js';
 import { originalGradient } from '../../src/engine/gradients/reference_gradients.js';
+import { setTapFilterGradientMethod } from '../../src/engine/gradients/conv2d_filter_gradient.js';
 import { parseConfigs } from '../speed_configs.js';
 import { createJointStep, type JointStep } from '../joint_step.js';
 import { median } from '../common.js';
@@ -292,6 +295,17 @@ async function main(): Promise<void> {
     if (gpu) {
       tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', webgpuSubmitBatch);
       report(`+ submit every ${webgpuSubmitBatch} dispatches`, await timeSteps(job, steps));
+      // the batched-taps filter gradient (≈ 400 fewer kernels per 256² step), then back to the default
+      setTapFilterGradientMethod('batchedTapMatMul');
+      try {
+        const batchedKernels = (await tf.profile(async () => (await job.step(), []))).kernels.length;
+        const r = await timeSteps(job, steps);
+        console.log(`step ${config.id} [+ batchedTapMatMul filter gradients]: ${fmt(r.ms)} ms (CPU ${fmt(r.cpuMs)} ms), ${batchedKernels} kernels → ${fmt((r.ms * 1000) / batchedKernels)} µs per kernel`);
+      } catch (e) {
+        console.log(`  batchedTapMatMul filter gradients failed: ${(e as Error).message.split('\n')[0]}`);
+      } finally {
+        setTapFilterGradientMethod(null);
+      }
       if (cacheBindGroupLayouts(backend)) {
         report('+ bind-group layouts cached', await timeSteps(job, steps));
         try {

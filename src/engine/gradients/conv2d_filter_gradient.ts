@@ -27,6 +27,16 @@
  *       ∂L/∂w[a, b] = xq_{r,t}[:, m·Wq + n … + L] · dyGrid[0 … L]        ([Cin, L] · [L, Cout]),
  *   with dy zero-padded to the Hq × Wq grid (the extra grid columns and rows contribute zero).
  *   The measured-fastest method for large multi-channel maps (≈2× stripsAsBatch at 286², 48→32).
+ * - "batchedTapMatMul": channelMajorTapMatMul's products as a few BATCHED matMuls, for backends where
+ *   every kernel is a dispatch with a fixed host cost (webgpu: ≈ 60 µs each, results/gpu/). Each tap's
+ *   window is sliced once at length C·K (the grid zero-padded at its end so every window fits) and cut
+ *   into C chunks of K pixels; a group of G taps is stacked along the rows and the chunks become the batch:
+ *       A = [C, G·Cin, K],  B = dy on the grid cut the same way, [C, K, Cout],
+ *       ∂L/∂w[taps of the group] = Σ_c A[c] · B[c]                              ([G·Cin, Cout])
+ *   (the rows of dy beyond the span are zero, so the padding adds nothing). About kh·kw + 5 kernels per
+ *   group of ≤ 7 taps instead of ≈ 2·kh·kw·C; the chunks keep the GPU's tiles many and short. Slow on
+ *   wasm (tfjs-wasm runs batched matMuls without XNNPACK); `auto` uses it only when set to
+ *   ({@link setTapFilterGradientMethod}).
  */
 import { tf } from '../tf.js';
 import type { ConvGeometry } from './conv_geometry.js';
@@ -38,7 +48,7 @@ import { blockedApplies, largeFilterTaps } from './conv2d_input_gradient.js';
 type T4 = tf.Tensor4D;
 
 /** How the filter gradient is computed; `auto` picks by measurement (see bench/speed_ops.ts). */
-export type FilterGradientMethod = 'auto' | 'blocked' | 'channelsAsBatch' | 'stripsAsBatch' | 'tapMatMul' | 'flatTapMatMul' | 'matMul1x1' | 'channelMajorTapMatMul';
+export type FilterGradientMethod = 'auto' | 'blocked' | 'channelsAsBatch' | 'stripsAsBatch' | 'tapMatMul' | 'flatTapMatMul' | 'matMul1x1' | 'channelMajorTapMatMul' | 'batchedTapMatMul';
 
 /** ∂L/∂w for y = conv2d(x, w) with geometry `g`, given x and dy = ∂L/∂y (NHWC). */
 export function conv2dFilterGradient(x: T4, dy: T4, g: ConvGeometry, method: FilterGradientMethod = 'auto'): T4 {
@@ -51,9 +61,27 @@ export function conv2dFilterGradient(x: T4, dy: T4, g: ConvGeometry, method: Fil
       case 'tapMatMul': return tapMatMulFilterGradient(x, dy, g);
       case 'flatTapMatMul': return flatTapMatMulFilterGradient(x, dy, g);
       case 'channelMajorTapMatMul': return channelMajorTapMatMulFilterGradient(x, dy, g);
+      case 'batchedTapMatMul': return batchedTapMatMulFilterGradient(x, dy, g);
       default: return channelsAsBatchFilterGradient(x, dy, g);
     }
   });
+}
+
+/**
+ * The method `auto` uses for large stride-1 multi-channel maps: null → `channelMajorTapMatMul` (measured
+ * fastest on wasm; on webgpu it is ≈ 2·9·C small dispatches per conv). `batchedTapMatMul` waits to be
+ * measured on a GPU (bench/gpu/webgpu_probe.ts times both); it is slow on wasm. Set with
+ * {@link setTapFilterGradientMethod}.
+ */
+let tapFilterGradientMethod: TapFilterGradientMethod | null = null;
+
+export type TapFilterGradientMethod = 'channelMajorTapMatMul' | 'batchedTapMatMul';
+
+/** Sets the method `auto` uses for large stride-1 maps on every backend (null: the default); returns the previous setting. */
+export function setTapFilterGradientMethod(method: TapFilterGradientMethod | null): TapFilterGradientMethod | null {
+  const previous = tapFilterGradientMethod;
+  tapFilterGradientMethod = method;
+  return previous;
 }
 
 /** The measured-fastest method for this geometry. */
@@ -61,7 +89,9 @@ export function chooseFilterGradientMethod(g: ConvGeometry): Exclude<FilterGradi
   if (isPointwise(g)) return 'matMul1x1';
   if (blockedApplies(g) && g.filterHeight * g.filterWidth >= largeFilterTaps) return 'blocked';
   const strideOne = g.strideHeight === 1 && g.strideWidth === 1;
-  if (strideOne && g.inChannels >= 8 && g.filterHeight * g.filterWidth <= 9 && g.outHeight * g.outWidth >= 256) return 'channelMajorTapMatMul';
+  if (strideOne && g.inChannels >= 8 && g.filterHeight * g.filterWidth <= 9 && g.outHeight * g.outWidth >= 256) {
+    return tapFilterGradientMethod ?? 'channelMajorTapMatMul';
+  }
   if (g.inChannels >= 8 && g.outHeight >= 2 * filterGradientStripRows) return 'stripsAsBatch';
   return 'channelsAsBatch';
 }
@@ -264,4 +294,50 @@ export function channelMajorTapMatMulFilterGradient(x: T4, dy: T4, g: ConvGeomet
   }
   const taps = partials.map((p) => sumTensors(p));
   return tf.reshape(tf.stack(taps), [g.filterHeight, g.filterWidth, cin, cout]);
+}
+
+/** Taps per batched product in {@link batchedTapMatMulFilterGradient}: a concat of ≤ 7 inputs fits WebGPU's 8 storage buffers. */
+export const batchedTapGroup = 7;
+
+/** Largest stacked operand A (bytes) of one batched product: fewer taps per group beyond it (browser GPUs cap buffers, often at 128 MiB). */
+export const batchedTapMaxBytes = 64 << 20;
+
+export function batchedTapMatMulFilterGradient(x: T4, dy: T4, g: ConvGeometry, chunk = tapMatMulChunk): T4 {
+  const { sh, sw, mh, mw, hp, wp, hq, wq } = phaseGrid(g);
+  const n = g.batch, cin = g.inChannels, cout = g.outChannels;
+  const grid = n * hq * wq;
+  const maxOffset = (mh - 1) * wq + (mw - 1);
+  const span = grid - maxOffset;
+  const chunks = Math.ceil(span / chunk);
+  const length = chunks * chunk;
+  const xp = tf.pad(x, [[0, 0], [g.padTop, hq * sh - hp + g.padBottom], [g.padLeft, wq * sw - wp + g.padRight], [0, 0]]);
+  // [N, Hq, s_h, Wq, s_w, Cin] → [s_h·s_w, Cin, N·Hq·Wq], then zeros at the end so every window of `length` fits
+  const grouped = sh === 1 && sw === 1
+    ? tf.reshape(tf.transpose(tf.reshape(xp, [grid, cin])), [1, cin, grid])
+    : tf.reshape(tf.transpose(tf.reshape(xp, [n, hq, sh, wq, sw, cin]), [2, 4, 5, 0, 1, 3]), [sh * sw, cin, grid]);
+  const tail = maxOffset + length - grid;
+  const phases = tail > 0 ? tf.pad(grouped, [[0, 0], [0, 0], [0, tail]]) : grouped;
+  // dy on the grid, zero beyond the span, cut into the chunks: [C, K, Cout]
+  const dyFlat = tf.reshape(tf.pad(dy, [[0, 0], [0, hq - g.outHeight], [0, wq - g.outWidth], [0, 0]]), [grid, cout]);
+  const dyLong = length > grid ? tf.pad(dyFlat, [[0, length - grid], [0, 0]]) : length < grid ? tf.slice(dyFlat, [0, 0], [length, cout]) : dyFlat;
+  const dyChunks = tf.reshape(dyLong, [chunks, chunk, cout]) as tf.Tensor3D;
+  const taps = g.filterHeight * g.filterWidth;
+  const perGroup = Math.max(1, Math.min(batchedTapGroup, Math.floor(batchedTapMaxBytes / (4 * cin * length))));
+  const groups: tf.Tensor2D[] = [];
+  for (let first = 0; first < taps; first += perGroup) {
+    const windows: tf.Tensor2D[] = [];
+    for (let t = first; t < Math.min(taps, first + perGroup); t++) {
+      const a = Math.floor(t / g.filterWidth), b = t % g.filterWidth;
+      const phase = (a % sh) * sw + (b % sw);
+      const offset = Math.floor(a / sh) * wq + Math.floor(b / sw);
+      windows.push(tf.reshape(tf.slice(phases, [phase, 0, offset], [1, cin, length]), [cin, length]) as tf.Tensor2D);
+    }
+    const rows = windows.length * cin;
+    const stacked = windows.length === 1 ? windows[0] : tf.concat(windows, 0);
+    // [G·Cin, C, K] → [C, G·Cin, K]; Σ_c A[c]·B[c] → [G·Cin, Cout]
+    const a3 = tf.transpose(tf.reshape(stacked, [rows, chunks, chunk]), [1, 0, 2]) as tf.Tensor3D;
+    groups.push(tf.sum(tf.matMul(a3, dyChunks), 0) as tf.Tensor2D);
+  }
+  const all = groups.length === 1 ? groups[0] : tf.concat(groups, 0);
+  return tf.reshape(all, [g.filterHeight, g.filterWidth, cin, cout]);
 }
