@@ -42,15 +42,15 @@ describe('engine gradients on WebGPU in Chromium', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('filter gradients with 8 chunked partial sums, and batched over the chunks, equal tfjs-cpu and raise no WebGPU validation error', { timeout: 300_000 }, async () => {
+  test('filter gradients with 8 chunked partial sums, batched over the chunks, and the MirrorPad gradient equal tfjs-cpu and raise no WebGPU validation error', { timeout: 300_000 }, async () => {
     const page = await browser.newPage();
     await page.goto(server.url);
     const result = (await page.evaluate(() => (window as unknown as { __result: Promise<unknown> }).__result)) as FixtureResult;
     await page.close();
     assert.equal(result.error, undefined, result.error);
     assert.deepEqual(result.errors, [], `WebGPU validation errors (device limit ${result.limit} storage buffers per stage)`);
-    assert.equal(result.cases?.length, 3);
+    assert.equal(result.cases?.length, 4);
     for (const c of result.cases ?? []) assert.ok(c.maxRelativeError < 1e-4, `${c.name} (${c.method}): relative error ${c.maxRelativeError}`);
-    assert.deepEqual(result.cases?.map((c) => c.method), ['channelMajorTapMatMul', 'matMul1x1', 'batchedTapMatMul']);
+    assert.deepEqual(result.cases?.map((c) => c.method), ['channelMajorTapMatMul', 'matMul1x1', 'batchedTapMatMul', 'mirrorPad fewKernels']);
   });
 });

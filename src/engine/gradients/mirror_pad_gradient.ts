@@ -10,6 +10,14 @@
  *
  * so ∂L/∂x[j] = Σ_{i : m(i) = j} dy[i]: the centre of dy, plus its first b entries reversed added at
  * j = o … o+b−1, plus its last a entries reversed added at j = n−o−a … n−o−1. Applied axis by axis.
+ *
+ * Two ways to fold an axis, the same sums in a different order:
+ * - `fewCopies` (wasm, cpu): the untouched x ranges and the two border sums as slices, joined by one
+ *   concat: ≈ 1 full-size copy, but ≈ 10 kernels per axis;
+ * - `fewKernels` (webgpu, where every kernel is a dispatch with a fixed host cost): the centre plus the two
+ *   reversed borders zero-padded into place, in one addN: 6 kernels per axis (a conv's 1-px reflect pad
+ *   costs 12 instead of 24), each border pad a full-size write, which a GPU does in microseconds.
+ * A reverse of a 1-wide border (the U-Net's 1-px pads) is skipped: it is the identity.
  */
 import { tf } from '../tf.js';
 
@@ -25,13 +33,17 @@ export const mirrorPadGradConfig: tf.GradConfig = {
   },
 };
 
-/** ∂L/∂x of y = mirrorPad(x, paddings, mode), given dy = ∂L/∂y. */
-export function mirrorPadBackward(dy: tf.Tensor, xShape: readonly number[], paddings: ReadonlyArray<readonly [number, number]>, mode: 'reflect' | 'symmetric'): tf.Tensor {
+/** How an axis is folded (see the module comment). */
+export type MirrorPadFold = 'fewCopies' | 'fewKernels';
+
+/** ∂L/∂x of y = mirrorPad(x, paddings, mode), given dy = ∂L/∂y; `fold` defaults to `fewKernels` on webgpu, else `fewCopies`. */
+export function mirrorPadBackward(dy: tf.Tensor, xShape: readonly number[], paddings: ReadonlyArray<readonly [number, number]>, mode: 'reflect' | 'symmetric',
+  fold: MirrorPadFold = tf.getBackend() === 'webgpu' ? 'fewKernels' : 'fewCopies'): tf.Tensor {
   return tf.tidy(() => {
     const offset = mode === 'reflect' ? 1 : 0;
     let g = dy;
     paddings.forEach(([before, after], axis) => {
-      if (before > 0 || after > 0) g = foldAxis(g, axis, xShape[axis], before, after, offset);
+      if (before > 0 || after > 0) g = foldAxis(g, axis, xShape[axis], before, after, offset, fold);
     });
     return g;
   });
@@ -44,18 +56,23 @@ function sliceAxis(t: tf.Tensor, axis: number, start: number, length: number): t
   return tf.slice(t, begin, size);
 }
 
+/** Entries of t along `axis` in reverse order (a 1-wide slice is returned as it is). */
+function reverseAxis(t: tf.Tensor, axis: number): tf.Tensor {
+  return t.shape[axis] === 1 ? t : tf.reverse(t, axis);
+}
+
 /** Folds the mirrored border entries of one axis back onto the entries they copy. */
-function foldAxis(g: tf.Tensor, axis: number, n: number, before: number, after: number, o: number): tf.Tensor {
-  const top = before > 0 ? tf.reverse(sliceAxis(g, axis, 0, before), axis) : null;
-  const bottom = after > 0 ? tf.reverse(sliceAxis(g, axis, before + n, after), axis) : null;
+function foldAxis(g: tf.Tensor, axis: number, n: number, before: number, after: number, o: number, fold: MirrorPadFold): tf.Tensor {
+  const top = before > 0 ? reverseAxis(sliceAxis(g, axis, 0, before), axis) : null;
+  const bottom = after > 0 ? reverseAxis(sliceAxis(g, axis, before + n, after), axis) : null;
   const disjoint = o + before <= n - o - after;
-  if (!disjoint) {
-    // borders overlap (padding close to n): add each into place with zero padding
-    let sum = sliceAxis(g, axis, before, n);
+  if (!disjoint || fold === 'fewKernels') {
+    // each border added into place with zero padding (also where the borders overlap: padding close to n)
     const pad = (t: tf.Tensor, lead: number) => tf.pad(t, g.shape.map((_, d) => (d === axis ? [lead, n - lead - t.shape[axis]] : [0, 0])) as Array<[number, number]>);
-    if (top) sum = tf.add(sum, pad(top, o));
-    if (bottom) sum = tf.add(sum, pad(bottom, n - o - after));
-    return sum;
+    const terms = [sliceAxis(g, axis, before, n)];
+    if (top) terms.push(pad(top, o));
+    if (bottom) terms.push(pad(bottom, n - o - after));
+    return terms.length === 1 ? terms[0] : tf.addN(terms);
   }
   // x index ranges: [0, o) | [o, o+b) += top | [o+b, n−o−a) | [n−o−a, n−o) += bottom | [n−o, n)
   const pieces: tf.Tensor[] = [];
