@@ -16,7 +16,8 @@
  *   concat: ≈ 1 full-size copy, but ≈ 10 kernels per axis;
  * - `fewKernels` (webgpu, where every kernel is a dispatch with a fixed host cost): the centre plus the two
  *   reversed borders zero-padded into place, in one addN: 6 kernels per axis (a conv's 1-px reflect pad
- *   costs 12 instead of 24), each border pad a full-size write, which a GPU does in microseconds.
+ *   costs 12 instead of 20; the U-Net has 15 such pads), each border pad a full-size write, which a GPU
+ *   does in microseconds.
  * A reverse of a 1-wide border (the U-Net's 1-px pads) is skipped: it is the identity.
  */
 import { tf } from '../tf.js';
