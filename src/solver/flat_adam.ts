@@ -1,7 +1,8 @@
 /**
  * Adam (Kingma & Ba 2015) over a whole parameter group held as one flat vector, so a step costs a
  * fixed handful of tensor ops instead of ~10 per variable (tfjs's AdamOptimizer): with the ~150
- * variables of the U-Net that is ~1000 fewer op dispatches per training step.
+ * variables of the U-Net that is ~1000 fewer op dispatches per training step. The parameters are
+ * updated as one flat vector too and split back (one split, no per-variable Sub).
  *
  *   g = concat(vec(∂L/∂w_i)),  m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,
  *   w ← w − η · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)
@@ -44,8 +45,11 @@ export class FlatAdam {
       this.m.assign(m);
       this.v.assign(v);
       const update = tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.mul(v, vScale)), epsilon));
-      const parts = tf.split(update, this.sizes);
-      this.variables.forEach((w, i) => w.assign(tf.sub(w, tf.reshape(parts[i], w.shape))));
+      // w ← w − update on the flat vector, then split: one Sub instead of one per variable (the same
+      // per-element arithmetic, so the same bits); assign only swaps each variable's data
+      const updated = tf.sub(tf.concat(this.variables.map((w) => tf.reshape(w, [-1]))), update);
+      const parts = tf.split(updated, this.sizes);
+      this.variables.forEach((w, i) => w.assign(tf.reshape(parts[i], w.shape)));
     });
   }
 
