@@ -6,6 +6,7 @@
  */
 import { tf } from './tf.js';
 import { SdiError } from '../errors.js';
+import { registerWebgpuBatchNormKernels } from './webgpu_batch_norm.js';
 
 interface GpuLike {
   requestAdapter: (options?: object) => Promise<unknown>;
@@ -32,6 +33,7 @@ export async function startWebgpu(): Promise<void> {
   if (!ok) fail('the tfjs webgpu backend failed to initialise');
   await tf.ready();
   tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', webgpuSubmitBatch);
+  registerWebgpuBatchNormKernels();
 }
 
 /** navigator.gpu of a browser, or the `webgpu` package's `create([])` installed as navigator.gpu in Node. */

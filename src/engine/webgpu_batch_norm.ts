@@ -1,0 +1,203 @@
+/**
+ * Training-mode batch normalisation as four WGSL kernels for tfjs-webgpu, where a training step is
+ * bound by the host cost of each dispatch (≈ 60 µs, results/gpu/) and the composed op
+ * (ops/batch_norm.ts) costs ≈ 24 of them per layer. On the input viewed as X [P, C] (P = N·H·W pixels):
+ *
+ *   SdiBnMoments   (one workgroup per channel)  stats = [μ_c ; r_c],  μ = Σ_p X/P,  r = 1/√(Σ_p (X − μ)²/P + ε)
+ *   SdiBnApply     (one thread per entry)       Y = (X − μ)·r·γ + β
+ *   SdiBnGradSums  (one workgroup per channel)  sums = [Σ_p dY ; r·Σ_p dY·(X − μ)]       (= ∂L/∂β ; ∂L/∂γ)
+ *   SdiBnGradInput (one thread per entry)       dX = γr·(dY − sums₀/P − (X − μ)·r·sums₁/P)
+ *
+ * the same equations as ops/batch_norm.ts (two passes for the variance, as there), so a layer costs 2
+ * dispatches forward and 2 (+ a split for ∂L/∂γ, ∂L/∂β) backward. Registered for the webgpu backend only
+ * ({@link registerWebgpuBatchNormKernels}, called when it starts); batchNormTrain uses them there.
+ */
+import { tf } from './tf.js';
+
+/** Names of the kernels (tfjs kernel registry, backend `webgpu`). */
+export const BN_MOMENTS = 'SdiBnMoments';
+export const BN_APPLY = 'SdiBnApply';
+export const BN_GRAD_SUMS = 'SdiBnGradSums';
+export const BN_GRAD_INPUT = 'SdiBnGradInput';
+
+/** Threads per workgroup of the per-channel reductions (a power of two). */
+const REDUCE_THREADS = 256;
+/** Threads per workgroup of the elementwise kernels. */
+const ELEMENT_THREADS = 128;
+
+/** The part of tfjs-webgpu's program interface these kernels use (webgpu_program.ts in the package). */
+interface WebgpuProgram {
+  variableNames: string[];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+  uniforms: string;
+  size?: boolean;
+  getUserCode(): string;
+}
+
+interface WebgpuBackendLike {
+  runWebGPUProgram(program: WebgpuProgram, inputs: tf.TensorInfo[], outputDtype: tf.DataType, uniforms: Array<{ type: string; data: number[] }>): tf.TensorInfo;
+}
+
+/** Σ over the workgroup of one f32 per thread (tree in workgroup memory); every thread gets the total. */
+const workgroupSum = `
+  var<workgroup> partial : array<f32, ${REDUCE_THREADS}>;
+  fn workgroupSum(v : f32) -> f32 {
+    partial[localId.x] = v;
+    workgroupBarrier();
+    var s = ${REDUCE_THREADS / 2}u;
+    loop {
+      if (s == 0u) { break; }
+      if (localId.x < s) { partial[localId.x] = partial[localId.x] + partial[localId.x + s]; }
+      workgroupBarrier();
+      s = s / 2u;
+    }
+    let total = partial[0];
+    workgroupBarrier();
+    return total;
+  }`;
+
+function perChannelProgram(key: string, variableNames: string[], channels: number, body: string): WebgpuProgram {
+  return {
+    variableNames,
+    outputShape: [2, channels],
+    shaderKey: key,
+    dispatchLayout: { x: [0, 1] },
+    dispatch: [channels, 1, 1],
+    workgroupSize: [REDUCE_THREADS, 1, 1],
+    uniforms: 'channels : i32, pixels : i32, epsilon : f32,',
+    getUserCode: () => `
+      ${workgroupSum}
+      fn main(index : i32) {
+        let channel = index / ${REDUCE_THREADS};
+        let C = uniforms.channels;
+        let P = uniforms.pixels;
+        ${body}
+      }`,
+  };
+}
+
+function elementwiseProgram(key: string, variableNames: string[], pixels: number, channels: number, expression: string): WebgpuProgram {
+  const size = pixels * channels;
+  return {
+    variableNames,
+    outputShape: [pixels, channels],
+    shaderKey: key,
+    dispatchLayout: { x: [0, 1] },
+    dispatch: [Math.ceil(size / ELEMENT_THREADS), 1, 1],
+    workgroupSize: [ELEMENT_THREADS, 1, 1],
+    uniforms: 'channels : i32, pixels : i32, epsilon : f32,',
+    size: true,
+    getUserCode: () => `
+      fn main(index : i32) {
+        if (index < uniforms.size) {
+          let C = uniforms.channels;
+          let c = index % C;
+          setOutputAtIndex(index, ${expression});
+        }
+      }`,
+  };
+}
+
+const momentsBody = `
+  var s = 0.0;
+  for (var p = i32(localId.x); p < P; p = p + ${REDUCE_THREADS}) { s = s + x[p * C + channel]; }
+  let mean = workgroupSum(s) / f32(P);
+  var q = 0.0;
+  for (var p = i32(localId.x); p < P; p = p + ${REDUCE_THREADS}) { let d = x[p * C + channel] - mean; q = q + d * d; }
+  let variance = workgroupSum(q) / f32(P);
+  if (localId.x == 0u) {
+    result[channel] = mean;
+    result[C + channel] = inverseSqrt(variance + uniforms.epsilon);
+  }`;
+
+const gradSumsBody = `
+  let mean = stats[channel];
+  var s = 0.0;
+  var t = 0.0;
+  for (var p = i32(localId.x); p < P; p = p + ${REDUCE_THREADS}) {
+    let g = dy[p * C + channel];
+    s = s + g;
+    t = t + g * (x[p * C + channel] - mean);
+  }
+  let sumDy = workgroupSum(s);
+  let sumDyC = workgroupSum(t);
+  if (localId.x == 0u) {
+    result[channel] = sumDy;
+    result[C + channel] = stats[C + channel] * sumDyC;
+  }`;
+
+function uniformsOf(pixels: number, channels: number, epsilon: number): Array<{ type: string; data: number[] }> {
+  return [{ type: 'int32', data: [channels] }, { type: 'int32', data: [pixels] }, { type: 'float32', data: [epsilon] }];
+}
+
+let registered = false;
+
+/** Registers the four kernels for the webgpu backend (idempotent). */
+export function registerWebgpuBatchNormKernels(): void {
+  if (registered) return;
+  const kernel = (kernelName: string, run: (inputs: Record<string, tf.TensorInfo>, attrs: Record<string, number>, backend: WebgpuBackendLike) => tf.TensorInfo) =>
+    tf.registerKernel({
+      kernelName, backendName: 'webgpu',
+      kernelFunc: (({ inputs, attrs, backend }: { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, number>; backend: WebgpuBackendLike }) => run(inputs, attrs, backend)) as unknown as tf.KernelFunc,
+    });
+  kernel(BN_MOMENTS, ({ x }, { epsilon }, backend) => {
+    const [pixels, channels] = x.shape;
+    return backend.runWebGPUProgram(perChannelProgram('sdi_bn_moments', ['x'], channels, momentsBody), [x], 'float32', uniformsOf(pixels, channels, epsilon));
+  });
+  kernel(BN_APPLY, ({ x, stats, gamma, beta }, _attrs, backend) => {
+    const [pixels, channels] = x.shape;
+    const program = elementwiseProgram('sdi_bn_apply', ['x', 'stats', 'gamma', 'beta'], pixels, channels, '(x[index] - stats[c]) * stats[C + c] * gamma[c] + beta[c]');
+    return backend.runWebGPUProgram(program, [x, stats, gamma, beta], 'float32', uniformsOf(pixels, channels, 0));
+  });
+  kernel(BN_GRAD_SUMS, ({ dy, x, stats }, _attrs, backend) => {
+    const [pixels, channels] = x.shape;
+    return backend.runWebGPUProgram(perChannelProgram('sdi_bn_grad_sums', ['dy', 'x', 'stats'], channels, gradSumsBody), [dy, x, stats], 'float32', uniformsOf(pixels, channels, 0));
+  });
+  kernel(BN_GRAD_INPUT, ({ dy, x, stats, gamma, sums }, _attrs, backend) => {
+    const [pixels, channels] = x.shape;
+    const program = elementwiseProgram('sdi_bn_grad_input', ['dy', 'x', 'stats', 'gamma', 'sums'], pixels, channels,
+      'gamma[c] * stats[C + c] * (dy[index] - sums[c] / f32(uniforms.pixels) - (x[index] - stats[c]) * stats[C + c] * sums[C + c] / f32(uniforms.pixels))');
+    return backend.runWebGPUProgram(program, [dy, x, stats, gamma, sums], 'float32', uniformsOf(pixels, channels, 0));
+  });
+  registered = true;
+}
+
+/** Whether batchNormTrain can use the kernels: the webgpu backend is active and they are registered. */
+export function webgpuBatchNormAvailable(): boolean {
+  return registered && tf.getBackend() === 'webgpu';
+}
+
+/**
+ * The fused forward and backward (see the module comment) as a tf.customGrad op over x [N, H, W, C],
+ * γ, β [C], and an optional conv bias b [C] that BN removes (its gradient is Σ_p ∂L/∂x_p = 0 exactly).
+ */
+export function webgpuBatchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, bias?: tf.Tensor1D): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const pixels = n * h * w;
+  const run = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number> = {}) =>
+    tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [xIn, gIn, bIn] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
+    const x2 = tf.reshape(xIn, [pixels, c]);
+    const stats = run(BN_MOMENTS, { x: x2 }, { epsilon });
+    const value = tf.reshape(run(BN_APPLY, { x: x2, stats, gamma: gIn, beta: bIn }), [n, h, w, c]);
+    save([x2, stats, gIn]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [xs, st, g] = saved;
+      const dy2 = tf.reshape(dy, [pixels, c]);
+      const sums = run(BN_GRAD_SUMS, { dy: dy2, x: xs, stats: st });
+      const dx = tf.reshape(run(BN_GRAD_INPUT, { dy: dy2, x: xs, stats: st, gamma: g, sums }), [n, h, w, c]);
+      const [dBeta, dGamma] = tf.split(tf.reshape(sums, [2 * c]), 2);
+      const grads = [dx, dGamma, dBeta];
+      if (args.length === 5) grads.push(tf.zeros([c]));
+      return grads;
+    };
+    return { value, gradFunc };
+  });
+  return (bias ? op(x, gamma, beta, bias) : op(x, gamma, beta)) as tf.Tensor4D;
+}
