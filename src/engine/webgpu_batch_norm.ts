@@ -166,9 +166,18 @@ export function registerWebgpuBatchNormKernels(): void {
   registered = true;
 }
 
-/** Whether batchNormTrain can use the kernels: the webgpu backend is active and they are registered. */
+let enabled = true;
+
+/** Turns the kernels' use by batchNormTrain off or on (for measurement: bench/gpu/webgpu_probe.ts); returns the previous setting. */
+export function setWebgpuBatchNorm(on: boolean): boolean {
+  const previous = enabled;
+  enabled = on;
+  return previous;
+}
+
+/** Whether batchNormTrain uses the kernels: the webgpu backend is active, they are registered and not turned off. */
 export function webgpuBatchNormAvailable(): boolean {
-  return registered && tf.getBackend() === 'webgpu';
+  return enabled && registered && tf.getBackend() === 'webgpu';
 }
 
 /**
