@@ -4,13 +4,16 @@
  * (ops/batch_norm.ts) costs ≈ 24 of them per layer. On the input viewed as X [P, C] (P = N·H·W pixels):
  *
  *   SdiBnMoments   (one workgroup per channel)  stats = [μ_c ; r_c],  μ = Σ_p X/P,  r = 1/√(Σ_p (X − μ)²/P + ε)
- *   SdiBnApply     (one thread per entry)       Y = (X − μ)·r·γ + β
- *   SdiBnGradSums  (one workgroup per channel)  sums = [Σ_p dY ; r·Σ_p dY·(X − μ)]       (= ∂L/∂β ; ∂L/∂γ)
- *   SdiBnGradInput (one thread per entry)       dX = γr·(dY − sums₀/P − (X − μ)·r·sums₁/P)
+ *   SdiBnApply     (one thread per entry)       Z = (X − μ)·r·γ + β,  Y = s_α(Z)·Z
+ *   SdiBnGradSums  (one workgroup per channel)  sums = [Σ_p G ; r·Σ_p G·(X − μ)]       (= ∂L/∂β ; ∂L/∂γ)
+ *   SdiBnGradInput (one thread per entry)       dX = γr·(G − sums₀/P − (X − μ)·r·sums₁/P)
  *
- * the same equations as ops/batch_norm.ts (two passes for the variance, as there), so a layer costs 2
- * dispatches forward and 2 (+ a split for ∂L/∂γ, ∂L/∂β) backward. Registered for the webgpu backend only
- * ({@link registerWebgpuBatchNormKernels}, called when it starts); batchNormTrain uses them there.
+ * with a LeakyReLU folded in, s_α(z) = 1 if z > 0 else α, and G = s_α(Z)·dY the gradient at Z (Z
+ * recomputed from X; α = 1 is the plain batch norm). The same equations as ops/batch_norm.ts and
+ * ops/leaky_relu.ts (two passes for the variance, as there), so a layer costs 2 dispatches forward and
+ * 2 (+ a split for ∂L/∂γ, ∂L/∂β) backward, against ≈ 24 for the composed batch norm and 3 for the
+ * activation. Registered for the webgpu backend only ({@link registerWebgpuBatchNormKernels}, called when
+ * it starts); batchNormTrain and batchNormLeakyRelu use them there.
  */
 import { tf } from './tf.js';
 
@@ -60,7 +63,7 @@ const workgroupSum = `
     return total;
   }`;
 
-function perChannelProgram(key: string, variableNames: string[], channels: number, body: string): WebgpuProgram {
+function perChannelProgram(key: string, variableNames: string[], channels: number, body: string, withSlope: boolean): WebgpuProgram {
   return {
     variableNames,
     outputShape: [2, channels],
@@ -68,9 +71,10 @@ function perChannelProgram(key: string, variableNames: string[], channels: numbe
     dispatchLayout: { x: [0, 1] },
     dispatch: [channels, 1, 1],
     workgroupSize: [REDUCE_THREADS, 1, 1],
-    uniforms: 'channels : i32, pixels : i32, epsilon : f32,',
+    uniforms: 'channels : i32, pixels : i32, epsilon : f32, alpha : f32,',
     getUserCode: () => `
       ${workgroupSum}
+      ${withSlope ? slopeAt : ''}
       fn main(index : i32) {
         let channel = index / ${REDUCE_THREADS};
         let C = uniforms.channels;
@@ -89,9 +93,10 @@ function elementwiseProgram(key: string, variableNames: string[], pixels: number
     dispatchLayout: { x: [0, 1] },
     dispatch: [Math.ceil(size / ELEMENT_THREADS), 1, 1],
     workgroupSize: [ELEMENT_THREADS, 1, 1],
-    uniforms: 'channels : i32, pixels : i32, epsilon : f32,',
+    uniforms: 'channels : i32, pixels : i32, epsilon : f32, alpha : f32,',
     size: true,
     getUserCode: () => `
+      ${slopeAt}
       fn main(index : i32) {
         if (index < uniforms.size) {
           let C = uniforms.channels;
@@ -101,6 +106,13 @@ function elementwiseProgram(key: string, variableNames: string[], pixels: number
       }`,
   };
 }
+
+/** s_α(Z) at entry i of channel c: Z = (x − μ)·r·γ + β recomputed (needs buffers x, stats, gamma, beta). */
+const slopeAt = `
+  fn slopeAt(i : i32, c : i32, C : i32) -> f32 {
+    let z = (x[i] - stats[c]) * stats[C + c] * gamma[c] + beta[c];
+    return select(uniforms.alpha, 1.0, z > 0.0);
+  }`;
 
 const momentsBody = `
   var s = 0.0;
@@ -119,7 +131,7 @@ const gradSumsBody = `
   var s = 0.0;
   var t = 0.0;
   for (var p = i32(localId.x); p < P; p = p + ${REDUCE_THREADS}) {
-    let g = dy[p * C + channel];
+    let g = dy[p * C + channel] * slopeAt(p * C + channel, channel, C);
     s = s + g;
     t = t + g * (x[p * C + channel] - mean);
   }
@@ -130,8 +142,8 @@ const gradSumsBody = `
     result[C + channel] = stats[C + channel] * sumDyC;
   }`;
 
-function uniformsOf(pixels: number, channels: number, epsilon: number): Array<{ type: string; data: number[] }> {
-  return [{ type: 'int32', data: [channels] }, { type: 'int32', data: [pixels] }, { type: 'float32', data: [epsilon] }];
+function uniformsOf(pixels: number, channels: number, epsilon: number, alpha = 1): Array<{ type: string; data: number[] }> {
+  return [{ type: 'int32', data: [channels] }, { type: 'int32', data: [pixels] }, { type: 'float32', data: [epsilon] }, { type: 'float32', data: [alpha] }];
 }
 
 let registered = false;
@@ -144,24 +156,27 @@ export function registerWebgpuBatchNormKernels(): void {
       kernelName, backendName: 'webgpu',
       kernelFunc: (({ inputs, attrs, backend }: { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, number>; backend: WebgpuBackendLike }) => run(inputs, attrs, backend)) as unknown as tf.KernelFunc,
     });
+  // every program but the moments calls slopeAt, so it binds x, stats, gamma and beta (WebGPU's automatic
+  // layout drops buffers a shader does not use, and tfjs binds every input)
   kernel(BN_MOMENTS, ({ x }, { epsilon }, backend) => {
     const [pixels, channels] = x.shape;
-    return backend.runWebGPUProgram(perChannelProgram('sdi_bn_moments', ['x'], channels, momentsBody), [x], 'float32', uniformsOf(pixels, channels, epsilon));
+    return backend.runWebGPUProgram(perChannelProgram('sdi_bn_moments', ['x'], channels, momentsBody, false), [x], 'float32', uniformsOf(pixels, channels, epsilon));
   });
-  kernel(BN_APPLY, ({ x, stats, gamma, beta }, _attrs, backend) => {
+  kernel(BN_APPLY, ({ x, stats, gamma, beta }, { alpha }, backend) => {
     const [pixels, channels] = x.shape;
-    const program = elementwiseProgram('sdi_bn_apply', ['x', 'stats', 'gamma', 'beta'], pixels, channels, '(x[index] - stats[c]) * stats[C + c] * gamma[c] + beta[c]');
-    return backend.runWebGPUProgram(program, [x, stats, gamma, beta], 'float32', uniformsOf(pixels, channels, 0));
+    const program = elementwiseProgram('sdi_bn_apply', ['x', 'stats', 'gamma', 'beta'], pixels, channels,
+      '((x[index] - stats[c]) * stats[C + c] * gamma[c] + beta[c]) * slopeAt(index, c, C)');
+    return backend.runWebGPUProgram(program, [x, stats, gamma, beta], 'float32', uniformsOf(pixels, channels, 0, alpha));
   });
-  kernel(BN_GRAD_SUMS, ({ dy, x, stats }, _attrs, backend) => {
+  kernel(BN_GRAD_SUMS, ({ dy, x, stats, gamma, beta }, { alpha }, backend) => {
     const [pixels, channels] = x.shape;
-    return backend.runWebGPUProgram(perChannelProgram('sdi_bn_grad_sums', ['dy', 'x', 'stats'], channels, gradSumsBody), [dy, x, stats], 'float32', uniformsOf(pixels, channels, 0));
+    return backend.runWebGPUProgram(perChannelProgram('sdi_bn_grad_sums', ['dy', 'x', 'stats', 'gamma', 'beta'], channels, gradSumsBody, true), [dy, x, stats, gamma, beta], 'float32', uniformsOf(pixels, channels, 0, alpha));
   });
-  kernel(BN_GRAD_INPUT, ({ dy, x, stats, gamma, sums }, _attrs, backend) => {
+  kernel(BN_GRAD_INPUT, ({ dy, x, stats, gamma, beta, sums }, { alpha }, backend) => {
     const [pixels, channels] = x.shape;
-    const program = elementwiseProgram('sdi_bn_grad_input', ['dy', 'x', 'stats', 'gamma', 'sums'], pixels, channels,
-      'gamma[c] * stats[C + c] * (dy[index] - sums[c] / f32(uniforms.pixels) - (x[index] - stats[c]) * stats[C + c] * sums[C + c] / f32(uniforms.pixels))');
-    return backend.runWebGPUProgram(program, [dy, x, stats, gamma, sums], 'float32', uniformsOf(pixels, channels, 0));
+    const program = elementwiseProgram('sdi_bn_grad_input', ['dy', 'x', 'stats', 'gamma', 'beta', 'sums'], pixels, channels,
+      'gamma[c] * stats[C + c] * (dy[index] * slopeAt(index, c, C) - sums[c] / f32(uniforms.pixels) - (x[index] - stats[c]) * stats[C + c] * sums[C + c] / f32(uniforms.pixels))');
+    return backend.runWebGPUProgram(program, [dy, x, stats, gamma, beta, sums], 'float32', uniformsOf(pixels, channels, 0, alpha));
   });
   registered = true;
 }
@@ -182,9 +197,10 @@ export function webgpuBatchNormAvailable(): boolean {
 
 /**
  * The fused forward and backward (see the module comment) as a tf.customGrad op over x [N, H, W, C],
- * γ, β [C], and an optional conv bias b [C] that BN removes (its gradient is Σ_p ∂L/∂x_p = 0 exactly).
+ * γ, β [C], and an optional conv bias b [C] that BN removes (its gradient is Σ_p ∂L/∂x_p = 0 exactly);
+ * `alpha` < 1 applies a LeakyReLU with that slope to the result (1: none).
  */
-export function webgpuBatchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, bias?: tf.Tensor1D): tf.Tensor4D {
+export function webgpuBatchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, bias?: tf.Tensor1D, alpha = 1): tf.Tensor4D {
   const [n, h, w, c] = x.shape;
   const pixels = n * h * w;
   const run = (name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, number> = {}) =>
@@ -194,13 +210,13 @@ export function webgpuBatchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: t
     const [xIn, gIn, bIn] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
     const x2 = tf.reshape(xIn, [pixels, c]);
     const stats = run(BN_MOMENTS, { x: x2 }, { epsilon });
-    const value = tf.reshape(run(BN_APPLY, { x: x2, stats, gamma: gIn, beta: bIn }), [n, h, w, c]);
-    save([x2, stats, gIn]);
+    const value = tf.reshape(run(BN_APPLY, { x: x2, stats, gamma: gIn, beta: bIn }, { alpha }), [n, h, w, c]);
+    save([x2, stats, gIn, bIn]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [xs, st, g] = saved;
+      const [xs, st, g, b] = saved;
       const dy2 = tf.reshape(dy, [pixels, c]);
-      const sums = run(BN_GRAD_SUMS, { dy: dy2, x: xs, stats: st });
-      const dx = tf.reshape(run(BN_GRAD_INPUT, { dy: dy2, x: xs, stats: st, gamma: g, sums }), [n, h, w, c]);
+      const sums = run(BN_GRAD_SUMS, { dy: dy2, x: xs, stats: st, gamma: g, beta: b }, { alpha });
+      const dx = tf.reshape(run(BN_GRAD_INPUT, { dy: dy2, x: xs, stats: st, gamma: g, beta: b, sums }, { alpha }), [n, h, w, c]);
       const [dBeta, dGamma] = tf.split(tf.reshape(sums, [2 * c]), 2);
       const grads = [dx, dGamma, dBeta];
       if (args.length === 5) grads.push(tf.zeros([c]));

@@ -4,8 +4,7 @@
  */
 import { tf } from '../engine/tf.js';
 import type { ParameterSet } from './init.js';
-import { batchNormTrain } from '../engine/ops/batch_norm.js';
-import { leakyRelu } from '../engine/ops/leaky_relu.js';
+import { batchNormLeakyRelu, batchNormTrain } from '../engine/ops/batch_norm.js';
 import { biasAdd } from '../engine/ops/bias_add.js';
 
 /**
@@ -52,6 +51,11 @@ export class BatchNorm {
   apply(x: tf.Tensor4D, bias?: tf.Tensor1D): tf.Tensor4D {
     return batchNormTrain(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.eps, bias);
   }
+
+  /** LeakyReLU_α(BN(x + bias)), as one op (one set of kernels on webgpu: {@link batchNormLeakyRelu}). */
+  applyLeakyRelu(x: tf.Tensor4D, alpha: number, bias?: tf.Tensor1D): tf.Tensor4D {
+    return batchNormLeakyRelu(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, alpha, this.eps, bias);
+  }
 }
 
 /** Conv → BatchNorm → LeakyReLU(0.2), SelfDeblur's basic unit. */
@@ -65,6 +69,6 @@ export class ConvBnAct {
 
   apply(x: tf.Tensor4D): tf.Tensor4D {
     // the conv's bias goes into the BN, which cancels it in the forward pass (no x + b formed)
-    return leakyRelu(this.bn.apply(this.conv.apply(x, false), this.conv.bias ?? undefined), 0.2);
+    return this.bn.applyLeakyRelu(this.conv.apply(x, false), 0.2, this.conv.bias ?? undefined);
   }
 }

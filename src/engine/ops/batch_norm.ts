@@ -13,6 +13,7 @@
  */
 import { tf } from '../tf.js';
 import { webgpuBatchNormAvailable, webgpuBatchNormTrain } from '../webgpu_batch_norm.js';
+import { leakyRelu } from './leaky_relu.js';
 
 /** Per-channel mean over N, H, W as [1, 1, 1, C] (a global average pool, then a mean over the batch). */
 export function channelMean(x: tf.Tensor4D): tf.Tensor4D {
@@ -58,4 +59,13 @@ export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
     return { value, gradFunc };
   });
   return (bias ? op(x, gamma, beta, bias) : op(x, gamma, beta)) as tf.Tensor4D;
+}
+
+/**
+ * LeakyReLU_α(BN(x + b)): {@link batchNormTrain} then ops/leaky_relu.ts, except on webgpu, where the
+ * activation is folded into the batch norm's WGSL kernels (no extra dispatch; engine/webgpu_batch_norm.ts).
+ */
+export function batchNormLeakyRelu(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, alpha: number, epsilon = 1e-5, bias?: tf.Tensor1D): tf.Tensor4D {
+  if (webgpuBatchNormAvailable()) return webgpuBatchNormTrain(x, gamma, beta, epsilon, bias, alpha);
+  return leakyRelu(batchNormTrain(x, gamma, beta, epsilon, bias), alpha);
 }
