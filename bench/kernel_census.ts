@@ -15,12 +15,8 @@
  */
 import { tf } from '../src/engine/tf.js';
 import { initBackend, type BackendName } from '../src/engine/backend.js';
-import { SkipUNet } from '../src/nn/unet.js';
-import { KernelGenerator } from '../src/nn/kernel_generator.js';
-import { resolveSolverOptions } from '../src/solver/presets.js';
-import { blurValid } from '../src/solver/differentiable_blur.js';
-import { Rng } from '../src/rng.js';
 import { originalGradient } from '../src/engine/gradients/reference_gradients.js';
+import { censusLoss } from './census_loss.js';
 import { setTapFilterGradientMethod, type TapFilterGradientMethod } from '../src/engine/gradients/conv2d_filter_gradient.js';
 
 const [backend = 'cpu', imageArg = '64', widthArg = '32', namesArg = 'Conv2D,BatchMatMul'] = process.argv.slice(2);
@@ -41,17 +37,8 @@ try {
   console.error(`kernel_census: ${(e as Error).message}`);
   process.exit(2);
 }
-const base = resolveSolverOptions('balanced');
-const o = resolveSolverOptions('balanced', { kernelSize: [k, k], unet: { ...base.unet, width } });
-const rng = new Rng(0);
-const unet = new SkipUNet({ ...o.unet, inputChannels: 1 }, rng.fork());
-const kgen = new KernelGenerator({ kernelHeight: k, kernelWidth: k, hiddenUnits: o.kernelHiddenUnits, hiddenLayers: o.kernelHiddenLayers }, rng.fork());
-const S = N + k - 1;
-const y = tf.randomUniform([1, N, N, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
-const xn = tf.randomNormal([1, S, S, 1], 0, 1, 'float32', 2) as tf.Tensor4D;
-const zn = tf.randomNormal([1, k * k], 0, 1, 'float32', 3) as tf.Tensor2D;
-const loss = () => tf.sum(tf.square(tf.sub(blurValid(unet.apply(xn), tf.reshape(kgen.apply(zn), [k, k]) as tf.Tensor2D), y))) as tf.Scalar;
-const variables = [...unet.variables, ...kgen.variables];
+const lossSetup = censusLoss(N, width, k);
+const { loss, variables } = lossSetup;
 
 async function census(label: string): Promise<void> {
   tf.dispose(tf.tidy(() => tf.variableGrads(loss, variables).value)); // warm-up: the first run compiles and allocates
@@ -98,6 +85,4 @@ try {
 } finally {
   project.forEach((c) => c && tf.registerGradient(c));
 }
-tf.dispose([y, xn, zn]);
-unet.dispose();
-kgen.dispose();
+lossSetup.dispose();
