@@ -262,6 +262,21 @@ function phaseGrid(g: ConvGeometry) {
   return { sh, sw, mh, mw, hp, wp, hq, wq };
 }
 
+/** xp split into its stride phases, channel-major: [N, Hq, s_h, Wq, s_w, Cin] → [s_h·s_w, Cin, N·Hq·Wq] (the grid of {@link phaseGrid}). */
+function channelMajorPhases(x: T4, g: ConvGeometry): tf.Tensor3D {
+  const { sh, sw, hp, wp, hq, wq } = phaseGrid(g);
+  const n = g.batch, cin = g.inChannels, grid = n * hq * wq;
+  const xp = tf.pad(x, [[0, 0], [g.padTop, hq * sh - hp + g.padBottom], [g.padLeft, wq * sw - wp + g.padRight], [0, 0]]);
+  return (sh === 1 && sw === 1
+    ? tf.reshape(tf.transpose(tf.reshape(xp, [grid, cin])), [1, cin, grid])
+    : tf.reshape(tf.transpose(tf.reshape(xp, [n, hq, sh, wq, sw, cin]), [2, 4, 5, 0, 1, 3]), [sh * sw, cin, grid])) as tf.Tensor3D;
+}
+
+/** Where tap (a, b)'s window starts in {@link channelMajorPhases}: its phase row and its column offset on the grid. */
+function tapWindow(a: number, b: number, sh: number, sw: number, wq: number): { phase: number; offset: number } {
+  return { phase: (a % sh) * sw + (b % sw), offset: Math.floor(a / sh) * wq + Math.floor(b / sw) };
+}
+
 /**
  * Pixels per matMul in {@link channelMajorTapMatMulFilterGradient}: the pixel sum is cut into chunks
  * so that each product's operands stay in cache (XNNPACK's GEMM streams the whole reduction axis).
@@ -269,13 +284,9 @@ function phaseGrid(g: ConvGeometry) {
 export const tapMatMulChunk = 8192;
 
 export function channelMajorTapMatMulFilterGradient(x: T4, dy: T4, g: ConvGeometry, chunk = tapMatMulChunk): T4 {
-  const { sh, sw, mh, mw, hp, wp, hq, wq } = phaseGrid(g);
+  const { sh, sw, mh, mw, hq, wq } = phaseGrid(g);
   const n = g.batch, cin = g.inChannels, cout = g.outChannels;
-  const xp = tf.pad(x, [[0, 0], [g.padTop, hq * sh - hp + g.padBottom], [g.padLeft, wq * sw - wp + g.padRight], [0, 0]]);
-  // [N, Hq, s_h, Wq, s_w, Cin] → [s_h, s_w, Cin, N, Hq, Wq] → [s_h·s_w, Cin, N·Hq·Wq]
-  const phases = sh === 1 && sw === 1
-    ? tf.reshape(tf.transpose(tf.reshape(xp, [n * hq * wq, cin])), [1, cin, n * hq * wq])
-    : tf.reshape(tf.transpose(tf.reshape(xp, [n, hq, sh, wq, sw, cin]), [2, 4, 5, 0, 1, 3]), [sh * sw, cin, n * hq * wq]);
+  const phases = channelMajorPhases(x, g);
   const span = n * hq * wq - ((mh - 1) * wq + (mw - 1));
   const dyGrid = tf.pad(dy, [[0, 0], [0, hq - g.outHeight], [0, wq - g.outWidth], [0, 0]]);
   const dyFlat = tf.slice(tf.reshape(dyGrid, [n * hq * wq, cout]), [0, 0], [span, cout]) as tf.Tensor2D;
@@ -285,9 +296,8 @@ export function channelMajorTapMatMulFilterGradient(x: T4, dy: T4, g: ConvGeomet
     const dyChunk = length === span ? dyFlat : tf.slice(dyFlat, [start, 0], [length, cout]);
     for (let a = 0; a < g.filterHeight; a++) {
       for (let b = 0; b < g.filterWidth; b++) {
-        const phase = (a % sh) * sw + (b % sw);
-        const offset = Math.floor(a / sh) * wq + Math.floor(b / sw) + start;
-        const window = tf.reshape(tf.slice(phases, [phase, 0, offset], [1, cin, length]), [cin, length]) as tf.Tensor2D;
+        const { phase, offset } = tapWindow(a, b, sh, sw, wq);
+        const window = tf.reshape(tf.slice(phases, [phase, 0, offset + start], [1, cin, length]), [cin, length]) as tf.Tensor2D;
         partials[a * g.filterWidth + b].push(tf.matMul(window, dyChunk));
       }
     }
@@ -303,18 +313,15 @@ export const batchedTapGroup = 7;
 export const batchedTapMaxBytes = 64 << 20;
 
 export function batchedTapMatMulFilterGradient(x: T4, dy: T4, g: ConvGeometry, chunk = tapMatMulChunk): T4 {
-  const { sh, sw, mh, mw, hp, wp, hq, wq } = phaseGrid(g);
+  const { sh, sw, mh, mw, hq, wq } = phaseGrid(g);
   const n = g.batch, cin = g.inChannels, cout = g.outChannels;
   const grid = n * hq * wq;
   const maxOffset = (mh - 1) * wq + (mw - 1);
   const span = grid - maxOffset;
   const chunks = Math.ceil(span / chunk);
   const length = chunks * chunk;
-  const xp = tf.pad(x, [[0, 0], [g.padTop, hq * sh - hp + g.padBottom], [g.padLeft, wq * sw - wp + g.padRight], [0, 0]]);
-  // [N, Hq, s_h, Wq, s_w, Cin] → [s_h·s_w, Cin, N·Hq·Wq], then zeros at the end so every window of `length` fits
-  const grouped = sh === 1 && sw === 1
-    ? tf.reshape(tf.transpose(tf.reshape(xp, [grid, cin])), [1, cin, grid])
-    : tf.reshape(tf.transpose(tf.reshape(xp, [n, hq, sh, wq, sw, cin]), [2, 4, 5, 0, 1, 3]), [sh * sw, cin, grid]);
+  // the channel-major phases, then zeros at the end so every window of `length` fits
+  const grouped = channelMajorPhases(x, g);
   const tail = maxOffset + length - grid;
   const phases = tail > 0 ? tf.pad(grouped, [[0, 0], [0, 0], [0, tail]]) : grouped;
   // dy on the grid, zero beyond the span, cut into the chunks: [C, K, Cout]
@@ -328,8 +335,7 @@ export function batchedTapMatMulFilterGradient(x: T4, dy: T4, g: ConvGeometry, c
     const windows: tf.Tensor2D[] = [];
     for (let t = first; t < Math.min(taps, first + perGroup); t++) {
       const a = Math.floor(t / g.filterWidth), b = t % g.filterWidth;
-      const phase = (a % sh) * sw + (b % sw);
-      const offset = Math.floor(a / sh) * wq + Math.floor(b / sw);
+      const { phase, offset } = tapWindow(a, b, sh, sw, wq);
       windows.push(tf.reshape(tf.slice(phases, [phase, 0, offset], [1, cin, length]), [cin, length]) as tf.Tensor2D);
     }
     const rows = windows.length * cin;
