@@ -1,26 +1,39 @@
 /**
  * Page for bench/gpu/browser_census.ts: the tfjs kernels of one loss + gradient of the `balanced`
  * networks on tfjs-webgpu in the browser (headless Chromium: SwiftShader on a machine without GPU), counted
- * by name with tf.profile for the webgpu-only variants (batch norm as composed ops or as the WGSL kernels,
- * the default or the batched filter gradient). `dispatching` leaves out the kernels that dispatch nothing
- * on webgpu (Reshape, Identity, same-type Cast, customGrad's wrapper). Image size from `?size=` (64).
+ * by name with tf.profile, from everything composed of tfjs ops to the default, adding one webgpu-only
+ * change at a time (the WGSL batch norm, the WGSL MirrorPad gradient, tfjs's own input gradient), then
+ * the opt-in batched filter gradient. `dispatching` leaves out the kernels that dispatch nothing on
+ * webgpu (Reshape, Identity, same-type Cast, customGrad's `forward` wrapper). Image size from `?size=` (64).
  */
 import { tf } from '../../src/engine/tf.js';
 import '@tensorflow/tfjs-backend-webgpu';
 import { registerWebgpuBatchNormKernels, setWebgpuBatchNorm } from '../../src/engine/webgpu_batch_norm.js';
 import { setTapFilterGradientMethod } from '../../src/engine/gradients/conv2d_filter_gradient.js';
+import { setNativeInputGradientOnWebgpu } from '../../src/engine/gradients/conv2d_input_gradient.js';
+import { registerWebgpuMirrorPadGradient, setWebgpuMirrorPadGradient } from '../../src/engine/webgpu_mirror_pad_gradient.js';
 import { censusLoss } from '../census_loss.js';
 import { registerEngineGradients } from '../../src/engine/gradients/register.js';
 registerEngineGradients();
 async function run() {
   if (!(await tf.setBackend('webgpu'))) return { error: 'no webgpu' };
   registerWebgpuBatchNormKernels();
+  registerWebgpuMirrorPadGradient();
   const N = Number(new URLSearchParams(location.search).get('size') ?? '64'), k = 31;
   const { loss, variables: vars } = censusLoss(N, 32, k);
   const out: Record<string, unknown> = { size: N };
-  const free = new Set(['Reshape', 'Identity', 'Cast', '']);
-  for (const [label, bn, tap] of [['before (composed BN)', false, null], ['default', true, null], ['default + batchedTapMatMul', true, 'batchedTapMatMul']] as const) {
+  const free = new Set(['Reshape', 'Identity', 'Cast', 'forward', '']);
+  const variants = [
+    ['all composed', false, false, false, null],
+    ['+ WGSL batch norm', true, false, false, null],
+    ['+ WGSL MirrorPad gradient', true, true, false, null],
+    ['+ native input gradient (default)', true, true, true, null],
+    ['default + batchedTapMatMul', true, true, true, 'batchedTapMatMul'],
+  ] as const;
+  for (const [label, bn, mirror, native, tap] of variants) {
     setWebgpuBatchNorm(bn);
+    setWebgpuMirrorPadGradient(mirror);
+    setNativeInputGradientOnWebgpu(native);
     setTapFilterGradientMethod(tap);
     tf.dispose(tf.tidy(() => tf.variableGrads(loss, vars).value));
     const p = await tf.profile(() => { const { value, grads } = tf.variableGrads(loss, vars); tf.dispose(grads); return value; });

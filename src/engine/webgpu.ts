@@ -7,6 +7,7 @@
 import { tf } from './tf.js';
 import { SdiError } from '../errors.js';
 import { registerWebgpuBatchNormKernels } from './webgpu_batch_norm.js';
+import { registerWebgpuMirrorPadGradient } from './webgpu_mirror_pad_gradient.js';
 
 interface GpuLike {
   requestAdapter: (options?: object) => Promise<unknown>;
@@ -34,6 +35,7 @@ export async function startWebgpu(): Promise<void> {
   await tf.ready();
   tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', webgpuSubmitBatch);
   registerWebgpuBatchNormKernels();
+  registerWebgpuMirrorPadGradient();
 }
 
 /** navigator.gpu of a browser, or the `webgpu` package's `create([])` installed as navigator.gpu in Node. */

@@ -16,6 +16,7 @@
  * it starts); batchNormTrain and batchNormLeakyRelu use them there.
  */
 import { tf } from './tf.js';
+import { registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
 
 /** Names of the kernels (tfjs kernel registry, backend `webgpu`). */
 export const BN_MOMENTS = 'SdiBnMoments';
@@ -27,23 +28,6 @@ export const BN_GRAD_INPUT = 'SdiBnGradInput';
 const REDUCE_THREADS = 256;
 /** Threads per workgroup of the elementwise kernels. */
 const ELEMENT_THREADS = 128;
-
-/** The part of tfjs-webgpu's program interface these kernels use (webgpu_program.ts in the package). */
-interface WebgpuProgram {
-  variableNames: string[];
-  outputShape: number[];
-  shaderKey: string;
-  dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-  workgroupSize: [number, number, number];
-  uniforms: string;
-  size?: boolean;
-  getUserCode(): string;
-}
-
-interface WebgpuBackendLike {
-  runWebGPUProgram(program: WebgpuProgram, inputs: tf.TensorInfo[], outputDtype: tf.DataType, uniforms: Array<{ type: string; data: number[] }>): tf.TensorInfo;
-}
 
 /** Σ over the workgroup of one f32 per thread (tree in workgroup memory); every thread gets the total. */
 const workgroupSum = `
@@ -151,11 +135,7 @@ let registered = false;
 /** Registers the four kernels for the webgpu backend (idempotent). */
 export function registerWebgpuBatchNormKernels(): void {
   if (registered) return;
-  const kernel = (kernelName: string, run: (inputs: Record<string, tf.TensorInfo>, attrs: Record<string, number>, backend: WebgpuBackendLike) => tf.TensorInfo) =>
-    tf.registerKernel({
-      kernelName, backendName: 'webgpu',
-      kernelFunc: (({ inputs, attrs, backend }: { inputs: Record<string, tf.TensorInfo>; attrs: Record<string, number>; backend: WebgpuBackendLike }) => run(inputs, attrs, backend)) as unknown as tf.KernelFunc,
-    });
+  const kernel = (name: string, run: Parameters<typeof registerWebgpuKernel<Record<string, number>>>[1]) => registerWebgpuKernel(name, run);
   // every program but the moments calls slopeAt, so it binds x, stats, gamma and beta (WebGPU's automatic
   // layout drops buffers a shader does not use, and tfjs binds every input)
   kernel(BN_MOMENTS, ({ x }, { epsilon }, backend) => {

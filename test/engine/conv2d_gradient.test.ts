@@ -5,7 +5,7 @@ import { initBackend } from '../../src/engine/backend.js';
 import { withOriginalGradients } from '../../src/engine/gradients/reference_gradients.js';
 import { convGeometry, type Conv2DAttributes } from '../../src/engine/gradients/conv_geometry.js';
 import { blockedApplies, conv2dInputGradient, type InputGradientMethod } from '../../src/engine/gradients/conv2d_input_gradient.js';
-import { batchedTapMatMulFilterGradient, conv2dFilterGradient, type FilterGradientMethod } from '../../src/engine/gradients/conv2d_filter_gradient.js';
+import { batchedTapMatMulFilterGradient, batchedMatMulFilterGradient1x1, conv2dFilterGradient, type FilterGradientMethod } from '../../src/engine/gradients/conv2d_filter_gradient.js';
 import { Rng } from '../../src/rng.js';
 
 type Pad = Conv2DAttributes['pad'];
@@ -88,8 +88,8 @@ test('the registered Conv2D gradient on wasm equals tfjs\'s own gradient on cpu'
 });
 
 test('every input- and filter-gradient method agrees with tfjs on cpu', () => {
-  const inputMethods: InputGradientMethod[] = ['direct', 'polyphase', 'blocked'];
-  const filterMethods: FilterGradientMethod[] = ['blocked', 'channelsAsBatch', 'stripsAsBatch', 'tapMatMul', 'flatTapMatMul', 'matMul1x1', 'channelMajorTapMatMul', 'batchedTapMatMul'];
+  const inputMethods: InputGradientMethod[] = ['direct', 'polyphase', 'blocked', 'native'];
+  const filterMethods: FilterGradientMethod[] = ['blocked', 'channelsAsBatch', 'stripsAsBatch', 'tapMatMul', 'flatTapMatMul', 'matMul1x1', 'batchedMatMul1x1', 'channelMajorTapMatMul', 'batchedTapMatMul'];
   for (const [i, c] of cases.entries()) {
     const ref = referenceGradients(c, 200 + i);
     tf.setBackend('wasm');
@@ -106,13 +106,20 @@ test('every input- and filter-gradient method agrees with tfjs on cpu', () => {
     }
     for (const m of filterMethods) {
       if (m === 'blocked' && !blockedApplies(g)) continue;
-      if (m === 'matMul1x1' && !(g.filterHeight === 1 && g.filterWidth === 1 && strideOne && g.padTop === 0 && g.padLeft === 0)) continue;
+      if ((m === 'matMul1x1' || m === 'batchedMatMul1x1') && !(g.filterHeight === 1 && g.filterWidth === 1 && strideOne && g.padTop === 0 && g.padLeft === 0)) continue;
       const dw = tf.tidy(() => conv2dFilterGradient(x, dy, g, m).dataSync());
       assert.ok(relativeError(dw, ref.dw) < tolerance, `filter ${m} ${label(c)}: ${relativeError(dw, ref.dw)}`);
     }
     // the batched taps with chunks of 7 pixels: many chunks, a zero tail, and (3×3, 5×5) several tap groups
     const dwChunked = tf.tidy(() => batchedTapMatMulFilterGradient(x, dy, g, 7).dataSync());
     assert.ok(relativeError(dwChunked, ref.dw) < tolerance, `filter batchedTapMatMul, chunk 7, ${label(c)}: ${relativeError(dwChunked, ref.dw)}`);
+    // the batched 1×1 product with short chunks: equal chunks where a divisor is near, else a zero tail
+    if (g.filterHeight === 1 && g.filterWidth === 1 && strideOne && g.padTop === 0 && g.padLeft === 0) {
+      for (const chunk of [5, 7]) {
+        const dw1 = tf.tidy(() => batchedMatMulFilterGradient1x1(x, dy, g, chunk).dataSync());
+        assert.ok(relativeError(dw1, ref.dw) < tolerance, `filter batchedMatMul1x1, chunk ${chunk}, ${label(c)}: ${relativeError(dw1, ref.dw)}`);
+      }
+    }
     tf.dispose([x, w, dy]);
   }
 });

@@ -19,6 +19,8 @@
  *   its large right operand.
  * - "matMul1x1": for 1×1 filters without padding, xᵀ · dy with the transpose done explicitly, in pixel
  *   chunks; for one input or output channel Σ_p x·dy as a channel sum.
+ * - "batchedMatMul1x1" (webgpu's choice for 1×1 filters): the chunks as the batch of ONE product that reads
+ *   xᵀ in place (webgpu's matMul transposes in its shader; tfjs-wasm's runs transposed operands slowly).
  * - "channelMajorTapMatMul": one matMul per tap with dy as the SAME right operand every time, so
  *   tfjs-wasm packs it once (its XNNPACK matMul caches the packed right operand per tensor): xp is
  *   split into its stride phases and transposed ONCE to channel-major rows [s_h·s_w, Cin, N·Hq·Wq];
@@ -48,7 +50,7 @@ import { blockedApplies, largeFilterTaps } from './conv2d_input_gradient.js';
 type T4 = tf.Tensor4D;
 
 /** How the filter gradient is computed; `auto` picks by measurement (see bench/speed_ops.ts). */
-export type FilterGradientMethod = 'auto' | 'blocked' | 'channelsAsBatch' | 'stripsAsBatch' | 'tapMatMul' | 'flatTapMatMul' | 'matMul1x1' | 'channelMajorTapMatMul' | 'batchedTapMatMul';
+export type FilterGradientMethod = 'auto' | 'blocked' | 'channelsAsBatch' | 'stripsAsBatch' | 'tapMatMul' | 'flatTapMatMul' | 'matMul1x1' | 'batchedMatMul1x1' | 'channelMajorTapMatMul' | 'batchedTapMatMul';
 
 /** ∂L/∂w for y = conv2d(x, w) with geometry `g`, given x and dy = ∂L/∂y (NHWC). */
 export function conv2dFilterGradient(x: T4, dy: T4, g: ConvGeometry, method: FilterGradientMethod = 'auto'): T4 {
@@ -56,6 +58,7 @@ export function conv2dFilterGradient(x: T4, dy: T4, g: ConvGeometry, method: Fil
   return tf.tidy(() => {
     switch (chosen) {
       case 'matMul1x1': return matMulFilterGradient1x1(x, dy, g);
+      case 'batchedMatMul1x1': return batchedMatMulFilterGradient1x1(x, dy, g);
       case 'blocked': return blockedFilterGradient(x, dy, g);
       case 'stripsAsBatch': return stripsAsBatchFilterGradient(x, dy, g);
       case 'tapMatMul': return tapMatMulFilterGradient(x, dy, g);
@@ -86,7 +89,7 @@ export function setTapFilterGradientMethod(method: TapFilterGradientMethod | nul
 
 /** The measured-fastest method for this geometry. */
 export function chooseFilterGradientMethod(g: ConvGeometry): Exclude<FilterGradientMethod, 'auto'> {
-  if (isPointwise(g)) return 'matMul1x1';
+  if (isPointwise(g)) return tf.getBackend() === 'webgpu' && g.inChannels > 1 && g.outChannels > 1 ? 'batchedMatMul1x1' : 'matMul1x1';
   if (blockedApplies(g) && g.filterHeight * g.filterWidth >= largeFilterTaps) return 'blocked';
   const strideOne = g.strideHeight === 1 && g.strideWidth === 1;
   if (strideOne && g.inChannels >= 8 && g.filterHeight * g.filterWidth <= 9 && g.outHeight * g.outWidth >= 256) {
@@ -153,6 +156,33 @@ function matMulFilterGradient1x1(x: T4, dy: T4, g: ConvGeometry, chunk = tapMatM
     partials.push(tf.matMul(tf.slice(xT, [0, start], [g.inChannels, length]), tf.slice(dyFlat, [start, 0], [length, g.outChannels])));
   }
   return tf.reshape(sumTensors(partials), [1, 1, g.inChannels, g.outChannels]);
+}
+
+/**
+ * The 1×1 filter gradient in at most four webgpu dispatches instead of a transpose plus two slices and a
+ * matMul per chunk: the pixels cut into C equal chunks of K ≤ `chunk` (C dividing the pixel count where
+ * one is near, else zero rows appended), the chunks as the batch of ONE product with the transposed
+ * operand read in place (webgpu's matMul transposes in its shader, unlike tfjs-wasm's):
+ *
+ *     ∂L/∂w = Σ_c X[c]ᵀ · DY[c],   X = x as [C, K, Cin],  DY = dy as [C, K, Cout]
+ *
+ * (many short reductions keep the GPU's tiles many, as in {@link batchedTapMatMulFilterGradient}).
+ */
+export function batchedMatMulFilterGradient1x1(x: T4, dy: T4, g: ConvGeometry, chunk = tapMatMulChunk): T4 {
+  const pixels = g.batch * g.outHeight * g.outWidth;
+  const cin = g.inChannels, cout = g.outChannels;
+  const x2 = tf.reshape(x, [pixels, cin]), dy2 = tf.reshape(dy, [pixels, cout]);
+  if (pixels <= chunk) return tf.reshape(tf.matMul(x2, dy2, true, false), [1, 1, cin, cout]);
+  const fewest = Math.ceil(pixels / chunk);
+  let chunks = fewest;
+  while (chunks < 2 * fewest && pixels % chunks !== 0) chunks++;
+  const even = pixels % chunks === 0;
+  if (!even) chunks = fewest;
+  const length = even ? pixels / chunks : chunk;
+  const padRows = (t: tf.Tensor) => (even ? t : tf.pad(t, [[0, chunks * length - pixels], [0, 0]]));
+  const xs = tf.reshape(padRows(x2), [chunks, length, cin]) as tf.Tensor3D;
+  const dys = tf.reshape(padRows(dy2), [chunks, length, cout]) as tf.Tensor3D;
+  return tf.reshape(tf.sum(tf.matMul(xs, dys, true, false), 0), [1, 1, cin, cout]);
 }
 
 /**

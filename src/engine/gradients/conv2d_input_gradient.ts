@@ -20,6 +20,10 @@
  *   interleave is a reshape/transpose (tfjs-wasm's DepthToSpace is ~20× slower).
  * - 1→1 channel, large filter ("blocked"): the direct form computed by blockedCorrelation
  *   (ops/blocked_correlation.ts), since XNNPACK runs single-channel convs at ~1 GFLOP/s.
+ * - "native": tfjs's own `Conv2DBackpropInput` kernel (tf.conv2dTranspose). Slow on wasm, but on webgpu
+ *   it is one dispatch (a direct gather; 38 calls took 1.2 ms of H200 time per step, results/gpu/
+ *   2026-11-27-h200/census.log) where "direct" costs three (Reverse, Transpose, Conv2D) and "polyphase"
+ *   about eight, each with the ≈ 60 µs host cost of a webgpu dispatch. `auto` uses it on webgpu.
  */
 import { tf } from '../tf.js';
 import type { ConvGeometry } from './conv_geometry.js';
@@ -28,13 +32,14 @@ import { blockedCorrelation } from '../ops/blocked_correlation.js';
 type T4 = tf.Tensor4D;
 
 /** How the input gradient is computed; `auto` picks by measurement (see bench/speed_ops.ts). */
-export type InputGradientMethod = 'auto' | 'direct' | 'polyphase' | 'blocked';
+export type InputGradientMethod = 'auto' | 'direct' | 'polyphase' | 'blocked' | 'native';
 
 /**
  * ∂L/∂x for y = conv2d(x, w) with geometry `g`, given dy = ∂L/∂y (NHWC). Uses forward convs only.
  */
 export function conv2dInputGradient(dy: T4, w: T4, g: ConvGeometry, method: InputGradientMethod = 'auto'): T4 {
   const chosen = method === 'auto' ? chooseInputGradientMethod(g) : method;
+  if (chosen === 'native') return tf.tidy(() => nativeInputGradient(dy, w, g));
   if (chosen === 'blocked') {
     if (!blockedApplies(g)) throw new Error('blocked input gradient needs 1→1 channels, batch 1, stride 1');
     return tf.tidy(() => blockedInputGradient(dy, w, g));
@@ -46,11 +51,27 @@ export function conv2dInputGradient(dy: T4, w: T4, g: ConvGeometry, method: Inpu
   return tf.tidy(() => polyphaseInputGradient(dy, w, g));
 }
 
-/** `direct` for stride 1 when the needed padding of dy is non-negative, otherwise `polyphase`. */
+let nativeOnWebgpu = true;
+
+/** Whether `auto` uses tfjs's own kernel on webgpu (default true; for measurement: bench/gpu/webgpu_probe.ts); returns the previous setting. */
+export function setNativeInputGradientOnWebgpu(on: boolean): boolean {
+  const previous = nativeOnWebgpu;
+  nativeOnWebgpu = on;
+  return previous;
+}
+
+/** `native` on webgpu; else `blocked` for large 1→1 filters, `direct` for stride 1 when the needed padding of dy is non-negative, otherwise `polyphase`. */
 export function chooseInputGradientMethod(g: ConvGeometry): Exclude<InputGradientMethod, 'auto'> {
+  if (nativeOnWebgpu && tf.getBackend() === 'webgpu') return 'native';
   if (blockedApplies(g) && g.filterHeight * g.filterWidth >= largeFilterTaps) return 'blocked';
   if (g.strideHeight === 1 && g.strideWidth === 1 && Math.min(...directPadding(g)) >= 0) return 'direct';
   return 'polyphase';
+}
+
+/** tfjs's transposed convolution of dy with w, onto x's shape, with the forward's strides and explicit padding. */
+function nativeInputGradient(dy: T4, w: T4, g: ConvGeometry): T4 {
+  const pad: tf.backend_util.ExplicitPadding = [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
+  return tf.conv2dTranspose(dy, w, [g.batch, g.inHeight, g.inWidth, g.inChannels], [g.strideHeight, g.strideWidth], pad);
 }
 
 /** The filter for the transposed pass: w̃[a, b, o, c] = w[kh−1−a, kw−1−b, c, o]. */

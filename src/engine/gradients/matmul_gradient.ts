@@ -6,7 +6,9 @@
  *     ∂L/∂A = dC · op(B)ᵀ   (transposed back if A was used transposed)
  *     ∂L/∂B = op(A)ᵀ · dC   (likewise)
  *
- * Leading (batch) axes that were broadcast are summed out.
+ * Leading (batch) axes that were broadcast are summed out. On webgpu, whose matMul reads transposed
+ * operands in its shader, the same products are asked for with transpose flags instead
+ * ({@link flaggedGradients}), which saves the explicit transposes, each a dispatch with a fixed host cost.
  */
 import { tf } from '../tf.js';
 
@@ -37,6 +39,7 @@ export const batchMatMulGradConfig: tf.GradConfig = {
     const [a, b] = saved;
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const d = dy as tf.Tensor;
+    if (tf.getBackend() === 'webgpu') return flaggedGradients(d, a, b, transposeA, transposeB);
     const opB = () => (transposeB ? transposeLast2(b) : b);
     const opA = () => (transposeA ? transposeLast2(a) : a);
     return {
@@ -53,3 +56,18 @@ export const batchMatMulGradConfig: tf.GradConfig = {
     };
   },
 };
+
+/**
+ * The same gradients as products with transpose flags (tfjs's own formulas, plus the broadcast sums
+ * tfjs 4.22's gradient lacks):
+ *
+ *     ∂L/∂A = dC·Bᵀ | dC·B | B·dCᵀ | Bᵀ·dCᵀ,   ∂L/∂B = Aᵀ·dC | dCᵀ·A | A·dC | dCᵀ·Aᵀ
+ *
+ * for (transposeA, transposeB) = (F, F) | (F, T) | (T, F) | (T, T).
+ */
+function flaggedGradients(d: tf.Tensor, a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): { a: () => tf.Tensor; b: () => tf.Tensor } {
+  return {
+    a: () => unbroadcast(ta ? tf.matMul(b, d, tb, true) : tf.matMul(d, b, false, !tb), a.shape),
+    b: () => unbroadcast(tb ? tf.matMul(d, a, true, ta) : tf.matMul(a, d, !ta, false), b.shape),
+  };
+}

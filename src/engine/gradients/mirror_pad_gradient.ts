@@ -11,16 +11,13 @@
  * so ∂L/∂x[j] = Σ_{i : m(i) = j} dy[i]: the centre of dy, plus its first b entries reversed added at
  * j = o … o+b−1, plus its last a entries reversed added at j = n−o−a … n−o−1. Applied axis by axis.
  *
- * Two ways to fold an axis, the same sums in a different order:
- * - `fewCopies` (wasm, cpu): the untouched x ranges and the two border sums as slices, joined by one
- *   concat: ≈ 1 full-size copy, but ≈ 10 kernels per axis;
- * - `fewKernels` (webgpu, where every kernel is a dispatch with a fixed host cost): the centre plus the two
- *   reversed borders zero-padded into place, in one addN: 6 kernels per axis (a conv's 1-px reflect pad
- *   costs 12 instead of 20; the U-Net has 15 such pads), each border pad a full-size write, which a GPU
- *   does in microseconds.
- * A reverse of a 1-wide border (the U-Net's 1-px pads) is skipped: it is the identity.
+ * Applied axis by axis: the untouched x ranges and the two border sums as slices, joined by one
+ * concat (≈ 1 full-size copy, ≈ 10 kernels per axis; a reverse of a 1-wide border, the U-Net's 1-px
+ * pads, is skipped: it is the identity). On webgpu, where every kernel is a dispatch with a fixed host
+ * cost, the same sums are one WGSL kernel that gathers them (engine/webgpu_mirror_pad_gradient.ts).
  */
 import { tf } from '../tf.js';
+import { webgpuMirrorPadBackward, webgpuMirrorPadGradientApplies } from '../webgpu_mirror_pad_gradient.js';
 
 /** Gradient config for `MirrorPad`; register with `tf.registerGradient`. */
 export const mirrorPadGradConfig: tf.GradConfig = {
@@ -34,17 +31,14 @@ export const mirrorPadGradConfig: tf.GradConfig = {
   },
 };
 
-/** How an axis is folded (see the module comment). */
-export type MirrorPadFold = 'fewCopies' | 'fewKernels';
-
-/** ∂L/∂x of y = mirrorPad(x, paddings, mode), given dy = ∂L/∂y; `fold` defaults to `fewKernels` on webgpu, else `fewCopies`. */
-export function mirrorPadBackward(dy: tf.Tensor, xShape: readonly number[], paddings: ReadonlyArray<readonly [number, number]>, mode: 'reflect' | 'symmetric',
-  fold: MirrorPadFold = tf.getBackend() === 'webgpu' ? 'fewKernels' : 'fewCopies'): tf.Tensor {
+/** ∂L/∂x of y = mirrorPad(x, paddings, mode), given dy = ∂L/∂y (one WGSL kernel on webgpu for rank 4). */
+export function mirrorPadBackward(dy: tf.Tensor, xShape: readonly number[], paddings: ReadonlyArray<readonly [number, number]>, mode: 'reflect' | 'symmetric'): tf.Tensor {
+  if (webgpuMirrorPadGradientApplies(dy)) return webgpuMirrorPadBackward(dy, xShape, paddings, mode);
   return tf.tidy(() => {
     const offset = mode === 'reflect' ? 1 : 0;
     let g = dy;
     paddings.forEach(([before, after], axis) => {
-      if (before > 0 || after > 0) g = foldAxis(g, axis, xShape[axis], before, after, offset, fold);
+      if (before > 0 || after > 0) g = foldAxis(g, axis, xShape[axis], before, after, offset);
     });
     return g;
   });
@@ -63,12 +57,12 @@ function reverseAxis(t: tf.Tensor, axis: number): tf.Tensor {
 }
 
 /** Folds the mirrored border entries of one axis back onto the entries they copy. */
-function foldAxis(g: tf.Tensor, axis: number, n: number, before: number, after: number, o: number, fold: MirrorPadFold): tf.Tensor {
+function foldAxis(g: tf.Tensor, axis: number, n: number, before: number, after: number, o: number): tf.Tensor {
   const top = before > 0 ? reverseAxis(sliceAxis(g, axis, 0, before), axis) : null;
   const bottom = after > 0 ? reverseAxis(sliceAxis(g, axis, before + n, after), axis) : null;
   const disjoint = o + before <= n - o - after;
-  if (!disjoint || fold === 'fewKernels') {
-    // each border added into place with zero padding (also where the borders overlap: padding close to n)
+  if (!disjoint) {
+    // the borders overlap (padding close to n): each border added into place with zero padding
     const pad = (t: tf.Tensor, lead: number) => tf.pad(t, g.shape.map((_, d) => (d === axis ? [lead, n - lead - t.shape[axis]] : [0, 0])) as Array<[number, number]>);
     const terms = [sliceAxis(g, axis, before, n)];
     if (top) terms.push(pad(top, o));
