@@ -2,7 +2,8 @@
  * Page for bench/gpu/browser_census.ts: the tfjs kernels of one loss + gradient of the `balanced`
  * networks on tfjs-webgpu in the browser (headless Chromium: SwiftShader on a machine without GPU), counted
  * by name with tf.profile, from everything composed of tfjs ops to the default, adding one webgpu-only
- * change at a time (the WGSL batch norm, the WGSL MirrorPad gradient, tfjs's own input gradient), then
+ * change at a time (the WGSL batch norm, the WGSL MirrorPad gradient, tfjs's own input gradient with the
+ * transpose-flag matMuls of the BatchMatMul and 1×1 filter gradients), then
  * the opt-in batched filter gradient. `dispatching` leaves out the kernels that dispatch nothing on
  * webgpu (Reshape, Identity, same-type Cast, customGrad's `forward` wrapper). Image size from `?size=` (64).
  */
@@ -27,7 +28,7 @@ async function run() {
     ['all composed', false, false, false, null],
     ['+ WGSL batch norm', true, false, false, null],
     ['+ WGSL MirrorPad gradient', true, true, false, null],
-    ['+ native input gradient (default)', true, true, true, null],
+    ['+ native input gradient, flagged matMuls (default)', true, true, true, null],
     ['default + batchedTapMatMul', true, true, true, 'batchedTapMatMul'],
   ] as const;
   for (const [label, bn, mirror, native, tap] of variants) {

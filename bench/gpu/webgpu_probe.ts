@@ -14,8 +14,9 @@
  *    - tfjs: tf.add on two 1024-element tensors (one tfjs kernel each), inside tf.tidy.
  *    Dawn against tfjs separates the binding's (Dawn/N-API) cost from tfjs's own.
  * 2. The joint step of bench:speed (bench/joint_step.ts) under variants applied one after another
- *    (each keeps the previous): tfjs's default flags (then, measured alone, batch norm as composed ops
- *    instead of the WGSL kernels); WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE 64 (tfjs submits
+ *    (each keeps the previous): tfjs's default flags (then, each measured alone, batch norm as composed ops
+ *    instead of the WGSL kernels, the MirrorPad gradient as composed ops instead of its WGSL kernel, the
+ *    input gradient as forward convs instead of tfjs's Conv2DBackpropInput); WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE 64 (tfjs submits
  *    every 15 dispatches by default; src/engine/webgpu.ts sets 64 since this probe measured it); the
  *    batchedTapMatMul filter gradient (engine/gradients/conv2d_filter_gradient.ts; measured alone, then
  *    set back); bind-group layouts cached per pipeline; tfjs's own Conv2D and BatchMatMul
@@ -34,6 +35,8 @@ import { webgpuSubmitBatch } from '../../src/engine/webgpu.js';
 import { originalGradient } from '../../src/engine/gradients/reference_gradients.js';
 import { setTapFilterGradientMethod } from '../../src/engine/gradients/conv2d_filter_gradient.js';
 import { setWebgpuBatchNorm } from '../../src/engine/webgpu_batch_norm.js';
+import { setWebgpuMirrorPadGradient } from '../../src/engine/webgpu_mirror_pad_gradient.js';
+import { setNativeInputGradientOnWebgpu } from '../../src/engine/gradients/conv2d_input_gradient.js';
 import { parseConfigs } from '../speed_configs.js';
 import { createJointStep, type JointStep } from '../joint_step.js';
 import { median } from '../common.js';
@@ -281,12 +284,22 @@ async function main(): Promise<void> {
     if (gpu) tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', 15); // tfjs's default (the engine sets webgpuSubmitBatch)
     report('default flags', await timeSteps(job, steps));
     if (gpu) {
-      // the WGSL batch norm (engine/webgpu_batch_norm.ts, on by default) against the composed ops it replaced
-      setWebgpuBatchNorm(false);
-      const composedKernels = (await tf.profile(async () => (await job.step(), []))).kernels.length;
-      const r = await timeSteps(job, steps);
-      console.log(`step ${config.id} [default flags, batch norm as composed ops]: ${fmt(r.ms)} ms (CPU ${fmt(r.cpuMs)} ms), ${composedKernels} kernels`);
-      setWebgpuBatchNorm(true);
+      // each webgpu-only default measured against what it replaced, alone (then set back)
+      const toggles: Array<[string, (on: boolean) => unknown]> = [
+        ['batch norm as composed ops', setWebgpuBatchNorm],
+        ['MirrorPad gradient as composed ops', setWebgpuMirrorPadGradient],
+        ['input gradient as forward convs (not tfjs\'s Conv2DBackpropInput)', setNativeInputGradientOnWebgpu],
+      ];
+      for (const [label, set] of toggles) {
+        set(false);
+        try {
+          const offKernels = (await tf.profile(async () => (await job.step(), []))).kernels.length;
+          const r = await timeSteps(job, steps);
+          console.log(`step ${config.id} [default flags, ${label}]: ${fmt(r.ms)} ms (CPU ${fmt(r.cpuMs)} ms), ${offKernels} kernels`);
+        } finally {
+          set(true);
+        }
+      }
     }
 
     // profile 3 default-flag steps
