@@ -1,18 +1,20 @@
 /**
- * Training-mode batch normalisation as four WGSL kernels for tfjs-webgpu, where a training step is
+ * Training-mode batch normalisation as five WGSL kernels for tfjs-webgpu, where a training step is
  * bound by the host cost of each dispatch (≈ 60 µs, results/gpu/) and the composed op
  * (ops/batch_norm.ts) costs ≈ 24 of them per layer. On the input viewed as X [P, C] (P = N·H·W pixels):
  *
  *   SdiBnMoments   (one workgroup per channel)  stats = [μ_c ; r_c],  μ = Σ_p X/P,  r = 1/√(Σ_p (X − μ)²/P + ε)
  *   SdiBnApply     (one thread per entry)       Z = (X − μ)·r·γ + β,  Y = s_α(Z)·Z
- *   SdiBnGradSums  (one workgroup per channel)  sums = [Σ_p G ; r·Σ_p G·(X − μ)]       (= ∂L/∂β ; ∂L/∂γ)
- *   SdiBnGradInput (one thread per entry)       dX = γr·(G − sums₀/P − (X − μ)·r·sums₁/P)
+ *   SdiBnGradBeta  (one workgroup per channel)  ∂L/∂β = Σ_p G
+ *   SdiBnGradGamma (one workgroup per channel)  ∂L/∂γ = r·Σ_p G·(X − μ)
+ *   SdiBnGradInput (one thread per entry)       dX = γr·(G − ∂L/∂β / P − (X − μ)·r·∂L/∂γ / P)
  *
  * with a LeakyReLU folded in, s_α(z) = 1 if z > 0 else α, and G = s_α(Z)·dY the gradient at Z (Z
  * recomputed from X; α = 1 is the plain batch norm). The same equations as ops/batch_norm.ts and
  * ops/leaky_relu.ts (two passes for the variance, as there), so a layer costs 2 dispatches forward and
- * 2 (+ a split for ∂L/∂γ, ∂L/∂β) backward, against ≈ 24 for the composed batch norm and 3 for the
- * activation. Registered for the webgpu backend only ({@link registerWebgpuBatchNormKernels}, called when
+ * 3 backward, against ≈ 24 for the composed batch norm and 3 for the activation. (∂L/∂β and ∂L/∂γ are two
+ * reductions rather than one [2, C] result split in two: tfjs-webgpu's split is a Slice dispatch per
+ * part, while a second pass over X and dY costs the GPU microseconds.) Registered for the webgpu backend only ({@link registerWebgpuBatchNormKernels}, called when
  * it starts); batchNormTrain and batchNormLeakyRelu use them there.
  */
 import { tf } from './tf.js';
@@ -21,7 +23,8 @@ import { registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
 /** Names of the kernels (tfjs kernel registry, backend `webgpu`). */
 export const BN_MOMENTS = 'SdiBnMoments';
 export const BN_APPLY = 'SdiBnApply';
-export const BN_GRAD_SUMS = 'SdiBnGradSums';
+export const BN_GRAD_BETA = 'SdiBnGradBeta';
+export const BN_GRAD_GAMMA = 'SdiBnGradGamma';
 export const BN_GRAD_INPUT = 'SdiBnGradInput';
 
 /** Threads per workgroup of the per-channel reductions (a power of two). */
@@ -47,10 +50,11 @@ const workgroupSum = `
     return total;
   }`;
 
-function perChannelProgram(key: string, variableNames: string[], channels: number, body: string, withSlope: boolean): WebgpuProgram {
+/** One workgroup per channel; the output is `rows` values per channel, [rows, C]. */
+function perChannelProgram(key: string, variableNames: string[], channels: number, body: string, withSlope: boolean, rows: 1 | 2): WebgpuProgram {
   return {
     variableNames,
-    outputShape: [2, channels],
+    outputShape: rows === 1 ? [channels] : [2, channels],
     shaderKey: key,
     dispatchLayout: { x: [0, 1] },
     dispatch: [channels, 1, 1],
@@ -110,21 +114,21 @@ const momentsBody = `
     result[C + channel] = inverseSqrt(variance + uniforms.epsilon);
   }`;
 
-const gradSumsBody = `
+/** Per channel Σ_p G (row 'beta') or r·Σ_p G·(X − μ) (row 'gamma'), G = s_α(Z)·dY. */
+function gradSumBody(row: 'beta' | 'gamma'): string {
+  const term = row === 'beta' ? 'g' : 'g * (x[p * C + channel] - mean)';
+  return `
   let mean = stats[channel];
   var s = 0.0;
-  var t = 0.0;
   for (var p = i32(localId.x); p < P; p = p + ${REDUCE_THREADS}) {
     let g = dy[p * C + channel] * slopeAt(p * C + channel, channel, C);
-    s = s + g;
-    t = t + g * (x[p * C + channel] - mean);
+    s = s + ${term};
   }
-  let sumDy = workgroupSum(s);
-  let sumDyC = workgroupSum(t);
+  let total = workgroupSum(s);
   if (localId.x == 0u) {
-    result[channel] = sumDy;
-    result[C + channel] = stats[C + channel] * sumDyC;
+    result[channel] = ${row === 'beta' ? 'total' : 'stats[C + channel] * total'};
   }`;
+}
 
 function uniformsOf(pixels: number, channels: number, epsilon: number, alpha = 1): Array<{ type: string; data: number[] }> {
   return [{ type: 'int32', data: [channels] }, { type: 'int32', data: [pixels] }, { type: 'float32', data: [epsilon] }, { type: 'float32', data: [alpha] }];
@@ -132,7 +136,7 @@ function uniformsOf(pixels: number, channels: number, epsilon: number, alpha = 1
 
 let registered = false;
 
-/** Registers the four kernels for the webgpu backend (idempotent). */
+/** Registers the five kernels for the webgpu backend (idempotent). */
 export function registerWebgpuBatchNormKernels(): void {
   if (registered) return;
   const kernel = (name: string, run: Parameters<typeof registerWebgpuKernel<Record<string, number>>>[1]) => registerWebgpuKernel(name, run);
@@ -140,7 +144,7 @@ export function registerWebgpuBatchNormKernels(): void {
   // layout drops buffers a shader does not use, and tfjs binds every input)
   kernel(BN_MOMENTS, ({ x }, { epsilon }, backend) => {
     const [pixels, channels] = x.shape;
-    return backend.runWebGPUProgram(perChannelProgram('sdi_bn_moments', ['x'], channels, momentsBody, false), [x], 'float32', uniformsOf(pixels, channels, epsilon));
+    return backend.runWebGPUProgram(perChannelProgram('sdi_bn_moments', ['x'], channels, momentsBody, false, 2), [x], 'float32', uniformsOf(pixels, channels, epsilon));
   });
   kernel(BN_APPLY, ({ x, stats, gamma, beta }, { alpha }, backend) => {
     const [pixels, channels] = x.shape;
@@ -148,15 +152,18 @@ export function registerWebgpuBatchNormKernels(): void {
       '((x[index] - stats[c]) * stats[C + c] * gamma[c] + beta[c]) * slopeAt(index, c, C)');
     return backend.runWebGPUProgram(program, [x, stats, gamma, beta], 'float32', uniformsOf(pixels, channels, 0, alpha));
   });
-  kernel(BN_GRAD_SUMS, ({ dy, x, stats, gamma, beta }, { alpha }, backend) => {
+  for (const [name, row] of [[BN_GRAD_BETA, 'beta'], [BN_GRAD_GAMMA, 'gamma']] as const) {
+    kernel(name, ({ dy, x, stats, gamma, beta }, { alpha }, backend) => {
+      const [pixels, channels] = x.shape;
+      return backend.runWebGPUProgram(perChannelProgram(`sdi_bn_grad_${row}`, ['dy', 'x', 'stats', 'gamma', 'beta'], channels, gradSumBody(row), true, 1), [dy, x, stats, gamma, beta], 'float32', uniformsOf(pixels, channels, 0, alpha));
+    });
+  }
+  // 7 inputs + the output: WebGPU's default limit of 8 storage buffers per stage
+  kernel(BN_GRAD_INPUT, ({ dy, x, stats, gamma, beta, dBeta, dGamma }, { alpha }, backend) => {
     const [pixels, channels] = x.shape;
-    return backend.runWebGPUProgram(perChannelProgram('sdi_bn_grad_sums', ['dy', 'x', 'stats', 'gamma', 'beta'], channels, gradSumsBody, true), [dy, x, stats, gamma, beta], 'float32', uniformsOf(pixels, channels, 0, alpha));
-  });
-  kernel(BN_GRAD_INPUT, ({ dy, x, stats, gamma, beta, sums }, { alpha }, backend) => {
-    const [pixels, channels] = x.shape;
-    const program = elementwiseProgram('sdi_bn_grad_input', ['dy', 'x', 'stats', 'gamma', 'beta', 'sums'], pixels, channels,
-      'gamma[c] * stats[C + c] * (dy[index] * slopeAt(index, c, C) - sums[c] / f32(uniforms.pixels) - (x[index] - stats[c]) * stats[C + c] * sums[C + c] / f32(uniforms.pixels))');
-    return backend.runWebGPUProgram(program, [dy, x, stats, gamma, beta, sums], 'float32', uniformsOf(pixels, channels, 0, alpha));
+    const program = elementwiseProgram('sdi_bn_grad_input', ['dy', 'x', 'stats', 'gamma', 'beta', 'dBeta', 'dGamma'], pixels, channels,
+      'gamma[c] * stats[C + c] * (dy[index] * slopeAt(index, c, C) - dBeta[c] / f32(uniforms.pixels) - (x[index] - stats[c]) * stats[C + c] * dGamma[c] / f32(uniforms.pixels))');
+    return backend.runWebGPUProgram(program, [dy, x, stats, gamma, beta, dBeta, dGamma], 'float32', uniformsOf(pixels, channels, 0, alpha));
   });
   registered = true;
 }
@@ -195,9 +202,9 @@ export function webgpuBatchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: t
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [xs, st, g, b] = saved;
       const dy2 = tf.reshape(dy, [pixels, c]);
-      const sums = run(BN_GRAD_SUMS, { dy: dy2, x: xs, stats: st, gamma: g, beta: b }, { alpha });
-      const dx = tf.reshape(run(BN_GRAD_INPUT, { dy: dy2, x: xs, stats: st, gamma: g, beta: b, sums }, { alpha }), [n, h, w, c]);
-      const [dBeta, dGamma] = tf.split(tf.reshape(sums, [2 * c]), 2);
+      const dBeta = run(BN_GRAD_BETA, { dy: dy2, x: xs, stats: st, gamma: g, beta: b }, { alpha });
+      const dGamma = run(BN_GRAD_GAMMA, { dy: dy2, x: xs, stats: st, gamma: g, beta: b }, { alpha });
+      const dx = tf.reshape(run(BN_GRAD_INPUT, { dy: dy2, x: xs, stats: st, gamma: g, beta: b, dBeta, dGamma }, { alpha }), [n, h, w, c]);
       const grads = [dx, dGamma, dBeta];
       if (args.length === 5) grads.push(tf.zeros([c]));
       return grads;

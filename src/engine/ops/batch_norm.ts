@@ -9,7 +9,7 @@
  * instead of tfjs-wasm's Mean/Sum, which first transpose the whole tensor; the forward pass is four
  * full-size elementwise passes and the backward five, instead of the autodiff of the composition
  * (dozens of ops and reductions). On webgpu, where every kernel is a dispatch with a fixed host cost,
- * the same equations run as four WGSL kernels (engine/webgpu_batch_norm.ts).
+ * the same equations run as five WGSL kernels (engine/webgpu_batch_norm.ts).
  */
 import { tf } from '../tf.js';
 import { webgpuBatchNormAvailable, webgpuBatchNormTrain } from '../webgpu_batch_norm.js';
@@ -32,7 +32,7 @@ export function channelMean(x: tf.Tensor4D): tf.Tensor4D {
  * backward ∂L/∂x = γr·(dy − mean(dy) − c·r²·mean(dy·c)), ∂L/∂γ = r·Σ dy·c, ∂L/∂β = Σ dy.
  */
 export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon = 1e-5, bias?: tf.Tensor1D): tf.Tensor4D {
-  // on webgpu: the same equations as four WGSL kernels (2 dispatches forward, ≈ 4 backward instead of ≈ 24)
+  // on webgpu: the same equations as five WGSL kernels (2 dispatches forward, 3 backward instead of ≈ 24)
   if (webgpuBatchNormAvailable()) return webgpuBatchNormTrain(x, gamma, beta, epsilon, bias);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
