@@ -2,7 +2,7 @@
  * Page for bench/gpu/browser_census.ts: the tfjs kernels of one loss + gradient of the `balanced`
  * networks on tfjs-webgpu in the browser (headless Chromium: SwiftShader on a machine without GPU), counted
  * by name with tf.profile, from everything composed of tfjs ops to the default, adding one webgpu-only
- * change at a time (the WGSL batch norm, the WGSL MirrorPad gradient, tfjs's own input gradient with the
+ * change at a time (the WGSL batch norm, the WGSL MirrorPad and resize gradients, tfjs's own input gradient with the
  * transpose-flag matMuls of the BatchMatMul and 1×1 filter gradients), then
  * the opt-in batched filter gradient. `dispatching` leaves out the kernels that dispatch nothing on
  * webgpu (Reshape, Identity, same-type Cast, customGrad's `forward` wrapper). Image size from `?size=` (64).
@@ -13,6 +13,7 @@ import { registerWebgpuBatchNormKernels, setWebgpuBatchNorm } from '../../src/en
 import { setTapFilterGradientMethod } from '../../src/engine/gradients/conv2d_filter_gradient.js';
 import { setNativeInputGradientOnWebgpu } from '../../src/engine/gradients/conv2d_input_gradient.js';
 import { registerWebgpuMirrorPadGradient, setWebgpuMirrorPadGradient } from '../../src/engine/webgpu_mirror_pad_gradient.js';
+import { registerWebgpuResizeGradient, setWebgpuResizeGradient } from '../../src/engine/webgpu_resize_gradient.js';
 import { censusLoss } from '../census_loss.js';
 import { registerEngineGradients } from '../../src/engine/gradients/register.js';
 registerEngineGradients();
@@ -20,6 +21,7 @@ async function run() {
   if (!(await tf.setBackend('webgpu'))) return { error: 'no webgpu' };
   registerWebgpuBatchNormKernels();
   registerWebgpuMirrorPadGradient();
+  registerWebgpuResizeGradient();
   const N = Number(new URLSearchParams(location.search).get('size') ?? '64'), k = 31;
   const { loss, variables: vars } = censusLoss(N, 32, k);
   const out: Record<string, unknown> = { size: N };
@@ -27,13 +29,14 @@ async function run() {
   const variants = [
     ['all composed', false, false, false, null],
     ['+ WGSL batch norm', true, false, false, null],
-    ['+ WGSL MirrorPad gradient', true, true, false, null],
+    ['+ WGSL MirrorPad and resize gradients', true, true, false, null],
     ['+ native input gradient, flagged matMuls (default)', true, true, true, null],
     ['default + batchedTapMatMul', true, true, true, 'batchedTapMatMul'],
   ] as const;
   for (const [label, bn, mirror, native, tap] of variants) {
     setWebgpuBatchNorm(bn);
     setWebgpuMirrorPadGradient(mirror);
+    setWebgpuResizeGradient(mirror);
     setNativeInputGradientOnWebgpu(native);
     setTapFilterGradientMethod(tap);
     tf.dispose(tf.tidy(() => tf.variableGrads(loss, vars).value));

@@ -15,7 +15,7 @@
  *    Dawn against tfjs separates the binding's (Dawn/N-API) cost from tfjs's own.
  * 2. The joint step of bench:speed (bench/joint_step.ts) under variants applied one after another
  *    (each keeps the previous): tfjs's default flags (then, each measured alone, batch norm as composed ops
- *    instead of the WGSL kernels, the MirrorPad gradient as composed ops instead of its WGSL kernel, the
+ *    instead of the WGSL kernels, the MirrorPad and resize gradients as composed ops instead of their WGSL kernels, the
  *    input gradient as forward convs instead of tfjs's Conv2DBackpropInput); WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE 64 (tfjs submits
  *    every 15 dispatches by default; src/engine/webgpu.ts sets 64 since this probe measured it); the
  *    batchedTapMatMul filter gradient (engine/gradients/conv2d_filter_gradient.ts; measured alone, then
@@ -36,6 +36,7 @@ import { originalGradient } from '../../src/engine/gradients/reference_gradients
 import { setTapFilterGradientMethod } from '../../src/engine/gradients/conv2d_filter_gradient.js';
 import { setWebgpuBatchNorm } from '../../src/engine/webgpu_batch_norm.js';
 import { setWebgpuMirrorPadGradient } from '../../src/engine/webgpu_mirror_pad_gradient.js';
+import { setWebgpuResizeGradient } from '../../src/engine/webgpu_resize_gradient.js';
 import { setNativeInputGradientOnWebgpu } from '../../src/engine/gradients/conv2d_input_gradient.js';
 import { parseConfigs } from '../speed_configs.js';
 import { createJointStep, type JointStep } from '../joint_step.js';
@@ -288,6 +289,7 @@ async function main(): Promise<void> {
       const toggles: Array<[string, (on: boolean) => unknown]> = [
         ['batch norm as composed ops', setWebgpuBatchNorm],
         ['MirrorPad gradient as composed ops', setWebgpuMirrorPadGradient],
+        ['resize gradient as composed ops', setWebgpuResizeGradient],
         ['input gradient as forward convs (not tfjs\'s Conv2DBackpropInput)', setNativeInputGradientOnWebgpu],
       ];
       for (const [label, set] of toggles) {

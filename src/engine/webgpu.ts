@@ -8,6 +8,7 @@ import { tf } from './tf.js';
 import { SdiError } from '../errors.js';
 import { registerWebgpuBatchNormKernels } from './webgpu_batch_norm.js';
 import { registerWebgpuMirrorPadGradient } from './webgpu_mirror_pad_gradient.js';
+import { registerWebgpuResizeGradient } from './webgpu_resize_gradient.js';
 
 interface GpuLike {
   requestAdapter: (options?: object) => Promise<unknown>;
@@ -36,6 +37,7 @@ export async function startWebgpu(): Promise<void> {
   tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', webgpuSubmitBatch);
   registerWebgpuBatchNormKernels();
   registerWebgpuMirrorPadGradient();
+  registerWebgpuResizeGradient();
 }
 
 /** navigator.gpu of a browser, or the `webgpu` package's `create([])` installed as navigator.gpu in Node. */

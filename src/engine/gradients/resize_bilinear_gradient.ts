@@ -16,6 +16,7 @@
  * - any other size: two matMuls with the dense A (cost ∝ n_in·n_out, fine below a few hundred).
  */
 import { tf } from '../tf.js';
+import { webgpuResizeDoubleBackward, webgpuResizeGradientApplies } from '../webgpu_resize_gradient.js';
 
 /** Interpolation matrix A (n_out × n_in, row-major) of one axis, as tfjs's ResizeBilinear computes it. */
 export function interpolationMatrix(nIn: number, nOut: number, alignCorners: boolean, halfPixelCenters: boolean): Float32Array {
@@ -58,9 +59,11 @@ export function resizeBilinearBackward(dy: tf.Tensor4D, xShape: [number, number,
 /**
  * dx = stride-2 correlation of edge-replicated dy with k⊗k, k = [¼, ¾, ¾, ¼] = 2·b∗b∗b with the box
  * b = [½, ½]: three 2×2 average pools (strides 1, 1, 2) times 4. XNNPACK's average pool runs this
- * about 3× faster than tfjs-wasm's depthwise conv with the 4×4 filter.
+ * about 3× faster than tfjs-wasm's depthwise conv with the 4×4 filter. On webgpu the same sums are one
+ * WGSL kernel (engine/webgpu_resize_gradient.ts) instead of five dispatches.
  */
 function exactDoubleBackward(dy: tf.Tensor4D): tf.Tensor4D {
+  if (webgpuResizeGradientApplies(dy)) return webgpuResizeDoubleBackward(dy);
   const padded = tf.mirrorPad(dy, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric');
   const once = tf.avgPool(padded, 2, 1, 'valid');
   const twice = tf.avgPool(once, 2, 1, 'valid');
