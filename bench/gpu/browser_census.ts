@@ -4,7 +4,7 @@
  * (SwiftShader's WebGPU here), printing the kernels per loss + gradient by variant. Counts, not times:
  * SwiftShader's speed says nothing about a GPU's.
  *
- *   npx tsx bench/gpu/browser_census.ts [size=64]
+ *   npx tsx bench/gpu/browser_census.ts [size=64] [callers]   # callers: only the default's kernels by calling function
  */
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { launchChromium } from '../../test/web/browser.js';
 import { serveStatic } from '../../test/web/static_server.js';
 
 const size = Number(process.argv[2] ?? '64');
+const callersOnly = process.argv[3] === 'callers';
 const dir = mkdtempSync(path.join(tmpdir(), 'sdi-census-'));
 try {
   await build({
@@ -27,7 +28,7 @@ try {
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
-    await page.goto(`${server.url}?size=${size}`);
+    await page.goto(`${server.url}?size=${size}${callersOnly ? '&callers=only' : ''}`);
     const result = await page.evaluate(() => (window as unknown as { __result: Promise<unknown> }).__result);
     console.log(JSON.stringify(result, null, 1));
   } finally {

@@ -26,6 +26,8 @@ export const BN_APPLY = 'SdiBnApply';
 export const BN_GRAD_BETA = 'SdiBnGradBeta';
 export const BN_GRAD_GAMMA = 'SdiBnGradGamma';
 export const BN_GRAD_INPUT = 'SdiBnGradInput';
+/** The per-channel sum Σ_p X (a conv bias's gradient, ops/bias_add.ts), the same reduction alone. */
+export const CHANNEL_SUM = 'SdiChannelSum';
 
 /** Threads per workgroup of the per-channel reductions (a power of two). */
 const REDUCE_THREADS = 256;
@@ -130,13 +132,19 @@ function gradSumBody(row: 'beta' | 'gamma'): string {
   }`;
 }
 
+const channelSumBody = `
+  var s = 0.0;
+  for (var p = i32(localId.x); p < P; p = p + ${REDUCE_THREADS}) { s = s + x[p * C + channel]; }
+  let total = workgroupSum(s);
+  if (localId.x == 0u) { result[channel] = total; }`;
+
 function uniformsOf(pixels: number, channels: number, epsilon: number, alpha = 1): Array<{ type: string; data: number[] }> {
   return [{ type: 'int32', data: [channels] }, { type: 'int32', data: [pixels] }, { type: 'float32', data: [epsilon] }, { type: 'float32', data: [alpha] }];
 }
 
 let registered = false;
 
-/** Registers the five kernels for the webgpu backend (idempotent). */
+/** Registers the five kernels and the channel sum for the webgpu backend (idempotent). */
 export function registerWebgpuBatchNormKernels(): void {
   if (registered) return;
   const kernel = (name: string, run: Parameters<typeof registerWebgpuKernel<Record<string, number>>>[1]) => registerWebgpuKernel(name, run);
@@ -158,6 +166,10 @@ export function registerWebgpuBatchNormKernels(): void {
       return backend.runWebGPUProgram(perChannelProgram(`sdi_bn_grad_${row}`, ['dy', 'x', 'stats', 'gamma', 'beta'], channels, gradSumBody(row), true, 1), [dy, x, stats, gamma, beta], 'float32', uniformsOf(pixels, channels, 0, alpha));
     });
   }
+  kernel(CHANNEL_SUM, ({ x }, _attrs, backend) => {
+    const [pixels, channels] = x.shape;
+    return backend.runWebGPUProgram(perChannelProgram('sdi_channel_sum', ['x'], channels, channelSumBody, false, 1), [x], 'float32', uniformsOf(pixels, channels, 0));
+  });
   // 7 inputs + the output: WebGPU's default limit of 8 storage buffers per stage
   kernel(BN_GRAD_INPUT, ({ dy, x, stats, gamma, beta, dBeta, dGamma }, { alpha }, backend) => {
     const [pixels, channels] = x.shape;
@@ -212,4 +224,15 @@ export function webgpuBatchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: t
     return { value, gradFunc };
   });
   return (bias ? op(x, gamma, beta, bias) : op(x, gamma, beta)) as tf.Tensor4D;
+}
+
+/** Whether {@link webgpuChannelSum} can run: the webgpu backend is active and the kernels are registered (not subject to {@link setWebgpuBatchNorm}). */
+export function webgpuChannelSumAvailable(): boolean {
+  return registered && tf.getBackend() === 'webgpu';
+}
+
+/** Σ over N, H, W per channel of x [N, H, W, C] as [C], in one dispatch (one workgroup per channel). */
+export function webgpuChannelSum(x: tf.Tensor4D): tf.Tensor1D {
+  const c = x.shape[3];
+  return tf.tidy(() => tf.engine().runKernel(CHANNEL_SUM, { x: tf.reshape(x, [-1, c]) } as unknown as tf.NamedTensorMap, {} as tf.NamedAttrMap) as tf.Tensor1D);
 }

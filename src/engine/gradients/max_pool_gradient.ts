@@ -5,7 +5,8 @@
  *
  *     ∂L/∂x[window w, slot q] = dy[w] if q = argmax_q′ x[w, q′] (first maximum, as tfjs's cpu), else 0
  *
- * Other pooling geometries keep tfjs's default gradient.
+ * Other pooling geometries keep tfjs's default gradient, and so does webgpu, whose `MaxPoolGrad` is right
+ * and costs two dispatches where this composition costs about eight.
  */
 import { tf } from '../tf.js';
 import { originalGradient } from './reference_gradients.js';
@@ -30,7 +31,7 @@ export const maxPoolGradConfig: tf.GradConfig = {
     const [x] = saved;
     const a = attrs as unknown as MaxPoolAttributes;
     const [fh, fw] = pair(a.filterSize), [sh, sw] = pair(a.strides);
-    if (fh === sh && fw === sw && a.pad === 'valid' && x.rank === 4) {
+    if (fh === sh && fw === sw && a.pad === 'valid' && x.rank === 4 && tf.getBackend() !== 'webgpu') {
       return { x: () => windowArgmaxBackward(x as tf.Tensor4D, dy as tf.Tensor4D, fh, fw) };
     }
     const fallback = originalGradient(tf.MaxPool);

@@ -9,9 +9,11 @@
  */
 import { tf } from '../tf.js';
 import { channelMean } from './batch_norm.js';
+import { webgpuChannelSum, webgpuChannelSumAvailable } from '../webgpu_batch_norm.js';
 
-/** Σ over N, H, W per channel, as [C] (a global average pool times N·H·W). */
+/** Σ over N, H, W per channel, as [C] (a global average pool times N·H·W; on webgpu one WGSL reduction). */
 export function channelSum(x: tf.Tensor4D): tf.Tensor1D {
+  if (webgpuChannelSumAvailable()) return webgpuChannelSum(x);
   const [n, h, w, c] = x.shape;
   return tf.reshape(tf.mul(channelMean(x), n * h * w), [c]);
 }
