@@ -8,6 +8,7 @@ import { leakyRelu } from '../../src/engine/ops/leaky_relu.js';
 import { biasAdd } from '../../src/engine/ops/bias_add.js';
 import { rowMatMul } from '../../src/engine/ops/row_matmul.js';
 import { sumTensors, webgpuMaxSumInputs } from '../../src/engine/ops/sum_tensors.js';
+import { permute } from '../../src/engine/ops/permute.js';
 import { withOriginalGradients } from '../../src/engine/gradients/reference_gradients.js';
 import { Rng } from '../../src/rng.js';
 
@@ -156,4 +157,27 @@ test('sumTensors: grouped sums equal one AddN; off webgpu it is one AddN bit for
   assert.throws(() => sumTensors(parts, 1), /at least 2/);
   tf.dispose(parts);
   await tf.setBackend('wasm');
+});
+
+test('permute equals tf.transpose, and is a reshape (no Transpose kernel) exactly when it only moves axes of size 1', async () => {
+  tf.setBackend('cpu');
+  const cases: Array<[number[], number[], boolean]> = [
+    [[1, 5, 4, 3], [1, 2, 0, 3], true], // batch 1 moved inward
+    [[1, 5, 4, 3], [3, 1, 2, 0], false], // channels to the front
+    [[2, 5, 1, 3], [2, 0, 1, 3], true], // a size-1 axis to the front
+    [[4, 1, 3], [1, 0, 2], true],
+    [[4, 3], [1, 0], false],
+    [[1, 3], [1, 0], true],
+    [[3, 1, 1, 2], [0, 2, 3, 1], true],
+  ];
+  for (const [shape, perm, reshape] of cases) {
+    const x = tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => i * 0.5 - 3), shape);
+    const expected = tf.transpose(x, perm);
+    const profile = await tf.profile(() => permute(x, perm));
+    const got = permute(x, perm);
+    assert.deepEqual(got.shape, expected.shape);
+    assert.deepEqual(Array.from(got.dataSync()), Array.from(expected.dataSync()), `${shape} ${perm}`);
+    assert.equal(profile.kernels.some((k) => k.name === 'Transpose'), !reshape, `${shape} ${perm}: ${profile.kernels.map((k) => k.name)}`);
+    tf.dispose([x, expected, got]);
+  }
 });

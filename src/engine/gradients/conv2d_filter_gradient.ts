@@ -45,6 +45,7 @@ import type { ConvGeometry } from './conv_geometry.js';
 import { blockedCorrelation } from '../ops/blocked_correlation.js';
 import { channelSum } from '../ops/bias_add.js';
 import { sumTensors } from '../ops/sum_tensors.js';
+import { permute } from '../ops/permute.js';
 import { blockedApplies, largeFilterTaps } from './conv2d_input_gradient.js';
 
 type T4 = tf.Tensor4D;
@@ -112,15 +113,15 @@ function blockedFilterGradient(x: T4, dy: T4, g: ConvGeometry): T4 {
 }
 
 function channelsAsBatchFilterGradient(x: T4, dy: T4, g: ConvGeometry): T4 {
-  const xT = tf.transpose(x, [3, 1, 2, 0]);
-  const dyT = tf.transpose(dy, [1, 2, 0, 3]);
+  const xT = permute(x, [3, 1, 2, 0]);
+  const dyT = permute(dy, [1, 2, 0, 3]);
   const pad: tf.backend_util.ExplicitPadding = [[0, 0], [g.padTop, g.padBottom], [g.padLeft, g.padRight], [0, 0]];
   const dilations: [number, number] = [g.strideHeight, g.strideWidth];
   const full = tf.conv2d(xT, dyT, 1, pad, 'NHWC', dilations);
   const taps = full.shape[1] === g.filterHeight && full.shape[2] === g.filterWidth
     ? full
     : tf.slice(full, [0, 0, 0, 0], [g.inChannels, g.filterHeight, g.filterWidth, g.outChannels]);
-  return tf.transpose(taps, [1, 2, 0, 3]);
+  return permute(taps, [1, 2, 0, 3]);
 }
 
 function tapMatMulFilterGradient(x: T4, dy: T4, g: ConvGeometry): T4 {
@@ -246,7 +247,7 @@ export function stripsAsBatchFilterGradient(x: T4, dy: T4, g: ConvGeometry, stri
   const taps = full.shape[1] === g.filterHeight && full.shape[2] === g.filterWidth
     ? full
     : tf.slice(full, [0, 0, 0, 0], [g.inChannels, g.filterHeight, g.filterWidth, g.outChannels]);
-  return tf.transpose(taps, [1, 2, 0, 3]);
+  return permute(taps, [1, 2, 0, 3]);
 }
 
 /**
@@ -298,7 +299,7 @@ function channelMajorPhases(x: T4, g: ConvGeometry): tf.Tensor3D {
   const n = g.batch, cin = g.inChannels, grid = n * hq * wq;
   const xp = tf.pad(x, [[0, 0], [g.padTop, hq * sh - hp + g.padBottom], [g.padLeft, wq * sw - wp + g.padRight], [0, 0]]);
   return (sh === 1 && sw === 1
-    ? tf.reshape(tf.transpose(tf.reshape(xp, [grid, cin])), [1, cin, grid])
+    ? tf.reshape(permute(tf.reshape(xp, [grid, cin]), [1, 0]), [1, cin, grid])
     : tf.reshape(tf.transpose(tf.reshape(xp, [n, hq, sh, wq, sw, cin]), [2, 4, 5, 0, 1, 3]), [sh * sw, cin, grid])) as tf.Tensor3D;
 }
 
@@ -371,7 +372,7 @@ export function batchedTapMatMulFilterGradient(x: T4, dy: T4, g: ConvGeometry, c
     const rows = windows.length * cin;
     const stacked = windows.length === 1 ? windows[0] : tf.concat(windows, 0);
     // [G·Cin, C, K] → [C, G·Cin, K]; Σ_c A[c]·B[c] → [G·Cin, Cout]
-    const a3 = tf.transpose(tf.reshape(stacked, [rows, chunks, chunk]), [1, 0, 2]) as tf.Tensor3D;
+    const a3 = permute(tf.reshape(stacked, [rows, chunks, chunk]), [1, 0, 2]) as tf.Tensor3D;
     groups.push(tf.sum(tf.matMul(a3, dyChunks), 0) as tf.Tensor2D);
   }
   const all = groups.length === 1 ? groups[0] : tf.concat(groups, 0);

@@ -11,14 +11,12 @@
  * ({@link flaggedGradients}), which saves the explicit transposes, each a dispatch with a fixed host cost.
  */
 import { tf } from '../tf.js';
+import { permute } from '../ops/permute.js';
 
 /** Swaps the last two axes (a reshape when one of them has size 1). */
 export function transposeLast2(t: tf.Tensor): tf.Tensor {
   const r = t.rank;
-  const [m, n] = [t.shape[r - 2], t.shape[r - 1]];
-  if (m === 1 || n === 1) return tf.reshape(t, [...t.shape.slice(0, r - 2), n, m]);
-  const perm = [...Array(r - 2).keys(), r - 1, r - 2];
-  return tf.transpose(t, perm);
+  return permute(t, [...Array(r - 2).keys(), r - 1, r - 2]);
 }
 
 /** Sums out the leading axes a broadcast added, back to `shape`. */
