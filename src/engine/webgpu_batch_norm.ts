@@ -18,7 +18,7 @@
  * it starts); batchNormTrain and batchNormLeakyRelu use them there.
  */
 import { tf } from './tf.js';
-import { registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
+import { KernelSwitch, perEntryProgram, registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
 
 /** Names of the kernels (tfjs kernel registry, backend `webgpu`). */
 export const BN_MOMENTS = 'SdiBnMoments';
@@ -75,17 +75,7 @@ function perChannelProgram(key: string, variableNames: string[], channels: numbe
 }
 
 function elementwiseProgram(key: string, variableNames: string[], pixels: number, channels: number, expression: string): WebgpuProgram {
-  const size = pixels * channels;
-  return {
-    variableNames,
-    outputShape: [pixels, channels],
-    shaderKey: key,
-    dispatchLayout: { x: [0, 1] },
-    dispatch: [Math.ceil(size / ELEMENT_THREADS), 1, 1],
-    workgroupSize: [ELEMENT_THREADS, 1, 1],
-    uniforms: 'channels : i32, pixels : i32, epsilon : f32, alpha : f32,',
-    size: true,
-    getUserCode: () => `
+  return perEntryProgram(key, variableNames, [pixels, channels], 'channels : i32, pixels : i32, epsilon : f32, alpha : f32,', `
       ${slopeAt}
       fn main(index : i32) {
         if (index < uniforms.size) {
@@ -93,8 +83,7 @@ function elementwiseProgram(key: string, variableNames: string[], pixels: number
           let c = index % C;
           setOutputAtIndex(index, ${expression});
         }
-      }`,
-  };
+      }`, ELEMENT_THREADS);
 }
 
 /** s_α(Z) at entry i of channel c: Z = (x − μ)·r·γ + β recomputed (needs buffers x, stats, gamma, beta). */
@@ -180,18 +169,16 @@ export function registerWebgpuBatchNormKernels(): void {
   registered = true;
 }
 
-let enabled = true;
+const use = new KernelSwitch();
 
 /** Turns the kernels' use by batchNormTrain off or on (for measurement: bench/gpu/webgpu_probe.ts); returns the previous setting. */
 export function setWebgpuBatchNorm(on: boolean): boolean {
-  const previous = enabled;
-  enabled = on;
-  return previous;
+  return use.set(on);
 }
 
 /** Whether batchNormTrain uses the kernels: the webgpu backend is active, they are registered and not turned off. */
 export function webgpuBatchNormAvailable(): boolean {
-  return enabled && registered && tf.getBackend() === 'webgpu';
+  return use.enabled && registered && tf.getBackend() === 'webgpu';
 }
 
 /**

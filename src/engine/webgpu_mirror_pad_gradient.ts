@@ -15,25 +15,14 @@
  * Rank-4 tensors (the U-Net's NHWC maps); registered for webgpu by {@link registerWebgpuMirrorPadGradient}.
  */
 import { tf } from './tf.js';
-import { kernelAvailable, registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
+import { KernelSwitch, kernelAvailable, perEntryProgram, registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
 
 /** Name of the kernel (tfjs kernel registry, backend `webgpu`); inputs {dy}, attrs {paddings, mode, xShape}. */
 export const MIRROR_PAD_GRAD = 'SdiMirrorPadGrad';
 
-const THREADS = 64;
-
 function program(xShape: number[], mode: 'reflect' | 'symmetric'): WebgpuProgram {
   const o = mode === 'reflect' ? 1 : 0;
-  return {
-    variableNames: ['dy'],
-    outputShape: xShape,
-    shaderKey: `sdi_mirror_pad_grad_${mode}`,
-    dispatchLayout: { x: [0, 1, 2, 3] },
-    dispatch: [Math.ceil(xShape.reduce((p, d) => p * d, 1) / THREADS), 1, 1],
-    workgroupSize: [THREADS, 1, 1],
-    uniforms: 'before : vec4<i32>, after : vec4<i32>,',
-    size: true,
-    getUserCode: () => `
+  return perEntryProgram(`sdi_mirror_pad_grad_${mode}`, ['dy'], xShape, 'before : vec4<i32>, after : vec4<i32>,', `
       // the padded indices entry j of an axis of n entries (padded b, a) is copied to; count in [3]
       fn copies(j : i32, n : i32, b : i32, a : i32) -> vec4<i32> {
         var s = vec4<i32>(j + b, 0, 0, 1);
@@ -69,8 +58,7 @@ function program(xShape: number[], mode: 'reflect' | 'symmetric'): WebgpuProgram
           }
           setOutputAtIndex(index, total);
         }
-      }`,
-  };
+      }`);
 }
 
 interface MirrorPadGradAttrs { paddings: Array<[number, number]>; mode: 'reflect' | 'symmetric'; xShape: number[] }
@@ -88,18 +76,16 @@ export function registerWebgpuMirrorPadGradient(): void {
   registered = true;
 }
 
-let enabled = true;
+const use = new KernelSwitch();
 
 /** Turns the kernel's use by the MirrorPad gradient off or on (for measurement: bench/gpu/browser_census.ts); returns the previous setting. */
 export function setWebgpuMirrorPadGradient(on: boolean): boolean {
-  const previous = enabled;
-  enabled = on;
-  return previous;
+  return use.set(on);
 }
 
 /** Whether {@link webgpuMirrorPadBackward} is used: the webgpu backend is active with the kernel registered and not turned off, dy is a rank-4 float32 tensor. */
 export function webgpuMirrorPadGradientApplies(dy: tf.Tensor): boolean {
-  return enabled && dy.rank === 4 && dy.dtype === 'float32' && tf.getBackend() === 'webgpu' && kernelAvailable(MIRROR_PAD_GRAD);
+  return use.enabled && dy.rank === 4 && dy.dtype === 'float32' && tf.getBackend() === 'webgpu' && kernelAvailable(MIRROR_PAD_GRAD);
 }
 
 /** ∂L/∂x of y = mirrorPad(x, paddings, mode) in one dispatch (see the module comment). */

@@ -17,6 +17,25 @@ export interface WebgpuProgram {
   getUserCode(): string;
 }
 
+/**
+ * A program with one thread per entry of the output (a flat dispatch, which tfjs reshapes past the
+ * per-dimension workgroup limit): `code` defines `fn main(index : i32)`, which must skip index ≥
+ * uniforms.size, and any helpers it needs.
+ */
+export function perEntryProgram(shaderKey: string, variableNames: string[], outputShape: number[], uniforms: string, code: string, threads = 64): WebgpuProgram {
+  return {
+    variableNames,
+    outputShape,
+    shaderKey,
+    dispatchLayout: { x: outputShape.map((_, i) => i) },
+    dispatch: [Math.ceil(outputShape.reduce((p, d) => p * d, 1) / threads), 1, 1],
+    workgroupSize: [threads, 1, 1],
+    uniforms,
+    size: true,
+    getUserCode: () => code,
+  };
+}
+
 /** The webgpu backend, as far as the kernels use it. */
 export interface WebgpuBackendLike {
   runWebGPUProgram(program: WebgpuProgram, inputs: tf.TensorInfo[], outputDtype: tf.DataType, uniforms: Array<{ type: string; data: number[] }>): tf.TensorInfo;
@@ -36,4 +55,22 @@ export function registerWebgpuKernel<A>(kernelName: string, run: WebgpuKernelRun
 /** Whether kernel `kernelName` is registered for the active backend. */
 export function kernelAvailable(kernelName: string): boolean {
   return tf.getKernel(kernelName, tf.getBackend()) !== undefined;
+}
+
+/**
+ * Whether one of the project's webgpu kernels is used (on unless turned off, for measurement: the probe and
+ * the browser census compare each with what it replaced): a switch whose `set` returns the previous setting.
+ */
+export class KernelSwitch {
+  private on = true;
+
+  get enabled(): boolean {
+    return this.on;
+  }
+
+  set(on: boolean): boolean {
+    const previous = this.on;
+    this.on = on;
+    return previous;
+  }
 }

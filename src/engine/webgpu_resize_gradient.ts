@@ -11,24 +11,13 @@
  * webgpu by {@link registerWebgpuResizeGradient}.
  */
 import { tf } from './tf.js';
-import { kernelAvailable, registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
+import { KernelSwitch, kernelAvailable, perEntryProgram, registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
 
 /** Name of the kernel (tfjs kernel registry, backend `webgpu`); inputs {dy} [N, 2H, 2W, C], output [N, H, W, C]. */
 export const RESIZE_DOUBLE_GRAD = 'SdiResizeDoubleGrad';
 
-const THREADS = 64;
-
 function program(xShape: number[]): WebgpuProgram {
-  return {
-    variableNames: ['dy'],
-    outputShape: xShape,
-    shaderKey: 'sdi_resize_double_grad',
-    dispatchLayout: { x: [0, 1, 2, 3] },
-    dispatch: [Math.ceil(xShape.reduce((p, d) => p * d, 1) / THREADS), 1, 1],
-    workgroupSize: [THREADS, 1, 1],
-    uniforms: '',
-    size: true,
-    getUserCode: () => `
+  return perEntryProgram('sdi_resize_double_grad', ['dy'], xShape, '', `
       fn main(index : i32) {
         if (index < uniforms.size) {
           let x = getCoordsFromIndex(index);
@@ -46,8 +35,7 @@ function program(xShape: number[]): WebgpuProgram {
           }
           setOutputAtIndex(index, total);
         }
-      }`,
-  };
+      }`);
 }
 
 let registered = false;
@@ -62,18 +50,16 @@ export function registerWebgpuResizeGradient(): void {
   registered = true;
 }
 
-let enabled = true;
+const use = new KernelSwitch();
 
 /** Turns the kernel's use by the ResizeBilinear gradient off or on (for measurement: bench/gpu/browser_census.ts); returns the previous setting. */
 export function setWebgpuResizeGradient(on: boolean): boolean {
-  const previous = enabled;
-  enabled = on;
-  return previous;
+  return use.set(on);
 }
 
 /** Whether {@link webgpuResizeDoubleBackward} is used: the webgpu backend is active with the kernel registered and not turned off. */
 export function webgpuResizeGradientApplies(dy: tf.Tensor4D): boolean {
-  return enabled && dy.dtype === 'float32' && tf.getBackend() === 'webgpu' && kernelAvailable(RESIZE_DOUBLE_GRAD);
+  return use.enabled && dy.dtype === 'float32' && tf.getBackend() === 'webgpu' && kernelAvailable(RESIZE_DOUBLE_GRAD);
 }
 
 /** ∂L/∂x of the exact 2× half-pixel bilinear upsampling, given dy (see the module comment). */

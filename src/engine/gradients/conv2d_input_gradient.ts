@@ -28,6 +28,7 @@
 import { tf } from '../tf.js';
 import type { ConvGeometry } from './conv_geometry.js';
 import { blockedCorrelation } from '../ops/blocked_correlation.js';
+import { KernelSwitch } from '../webgpu_program.js';
 
 type T4 = tf.Tensor4D;
 
@@ -51,18 +52,16 @@ export function conv2dInputGradient(dy: T4, w: T4, g: ConvGeometry, method: Inpu
   return tf.tidy(() => polyphaseInputGradient(dy, w, g));
 }
 
-let nativeOnWebgpu = true;
+const nativeOnWebgpu = new KernelSwitch();
 
 /** Whether `auto` uses tfjs's own kernel on webgpu (default true; for measurement: bench/gpu/webgpu_probe.ts); returns the previous setting. */
 export function setNativeInputGradientOnWebgpu(on: boolean): boolean {
-  const previous = nativeOnWebgpu;
-  nativeOnWebgpu = on;
-  return previous;
+  return nativeOnWebgpu.set(on);
 }
 
 /** `native` on webgpu; else `blocked` for large 1→1 filters, `direct` for stride 1 when the needed padding of dy is non-negative, otherwise `polyphase`. */
 export function chooseInputGradientMethod(g: ConvGeometry): Exclude<InputGradientMethod, 'auto'> {
-  if (nativeOnWebgpu && tf.getBackend() === 'webgpu') return 'native';
+  if (nativeOnWebgpu.enabled && tf.getBackend() === 'webgpu') return 'native';
   if (blockedApplies(g) && g.filterHeight * g.filterWidth >= largeFilterTaps) return 'blocked';
   if (g.strideHeight === 1 && g.strideWidth === 1 && Math.min(...directPadding(g)) >= 0) return 'direct';
   return 'polyphase';
