@@ -18,7 +18,8 @@
  *    instead of the WGSL kernels, the MirrorPad and resize gradients as composed ops instead of their WGSL kernels, the
  *    input gradient as forward convs instead of tfjs's Conv2DBackpropInput); WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE 64 (tfjs submits
  *    every 15 dispatches by default; src/engine/webgpu.ts sets 64 since this probe measured it); the
- *    batchedTapMatMul filter gradient (engine/gradients/conv2d_filter_gradient.ts; measured alone, then
+ *    channel-major tap filter gradient with one product per tap instead of per 8192-pixel chunk
+ *    (measured alone, then set back); the batchedTapMatMul filter gradient (engine/gradients/conv2d_filter_gradient.ts; measured alone, then
  *    set back); bind-group layouts cached per pipeline; tfjs's own Conv2D and BatchMatMul
  *    gradients instead of the project's wasm-tuned ones; tf.enableProdMode().
  *    Median step ms of `--steps` steps after 2 warm-up ones, and process CPU ms.
@@ -33,7 +34,7 @@ import { tf } from '../../src/engine/tf.js';
 import { initBackend, type BackendName } from '../../src/engine/backend.js';
 import { webgpuSubmitBatch } from '../../src/engine/webgpu.js';
 import { originalGradient } from '../../src/engine/gradients/reference_gradients.js';
-import { setTapFilterGradientMethod } from '../../src/engine/gradients/conv2d_filter_gradient.js';
+import { setTapFilterGradientChunk, setTapFilterGradientMethod } from '../../src/engine/gradients/conv2d_filter_gradient.js';
 import { setWebgpuBatchNorm } from '../../src/engine/webgpu_batch_norm.js';
 import { setWebgpuMirrorPadGradient } from '../../src/engine/webgpu_mirror_pad_gradient.js';
 import { setWebgpuResizeGradient } from '../../src/engine/webgpu_resize_gradient.js';
@@ -320,7 +321,18 @@ async function main(): Promise<void> {
     if (gpu) {
       tf.env().set('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE', webgpuSubmitBatch);
       report(`+ submit every ${webgpuSubmitBatch} dispatches`, await timeSteps(job, steps));
-      // the batched-taps filter gradient (≈ 400 fewer kernels per 256² step), then back to the default
+      // the channel-major taps with one product per tap (tfjs-webgpu's split-K matMul), then back to the default
+      setTapFilterGradientChunk(Infinity);
+      try {
+        const unchunkedKernels = (await tf.profile(async () => (await job.step(), []))).kernels.length;
+        const r = await timeSteps(job, steps);
+        console.log(`step ${config.id} [+ channel-major taps, one product per tap]: ${fmt(r.ms)} ms (CPU ${fmt(r.cpuMs)} ms), ${unchunkedKernels} kernels → ${fmt((r.ms * 1000) / unchunkedKernels)} µs per kernel`);
+      } catch (e) {
+        console.log(`  one product per tap failed: ${(e as Error).message.split('\n')[0]}`);
+      } finally {
+        setTapFilterGradientChunk(null);
+      }
+      // the batched-taps filter gradient (≈ 300 fewer dispatches per 256² step), then back to the default
       setTapFilterGradientMethod('batchedTapMatMul');
       try {
         const batchedKernels = (await tf.profile(async () => (await job.step(), []))).kernels.length;

@@ -42,19 +42,19 @@ describe('engine gradients on WebGPU in Chromium', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('filter gradients with 8 chunked partial sums, batched over the chunks, tfjs\'s input, BatchMatMul and MaxPool gradients, the WGSL channel sum, resize and MirrorPad gradients and the WGSL batch norm (with and without LeakyReLU) equal tfjs-cpu, leak no tensors and raise no WebGPU validation error', { timeout: 300_000 }, async () => {
+  test('filter gradients with 8 chunked partial sums, batched over the chunks or unchunked, tfjs\'s input, BatchMatMul and MaxPool gradients, the WGSL channel sum, resize and MirrorPad gradients and the WGSL batch norm (with and without LeakyReLU) equal tfjs-cpu, leak no tensors and raise no WebGPU validation error', { timeout: 300_000 }, async () => {
     const page = await browser.newPage();
     await page.goto(server.url);
     const result = (await page.evaluate(() => (window as unknown as { __result: Promise<unknown> }).__result)) as FixtureResult;
     await page.close();
     assert.equal(result.error, undefined, result.error);
     assert.deepEqual(result.errors, [], `WebGPU validation errors (device limit ${result.limit} storage buffers per stage)`);
-    assert.equal(result.cases?.length, 11);
+    assert.equal(result.cases?.length, 12);
     // the batch norm's per-channel sums over 2146 pixels run in another order than cpu's (float32)
     for (const c of result.cases ?? []) assert.ok(c.maxRelativeError < (c.method === 'webgpu batch norm' ? 5e-4 : 1e-4), `${c.name} (${c.method}): relative error ${c.maxRelativeError}`);
     assert.equal(result.leaked, 0, 'tensors left behind by a loss + gradient step on webgpu');
     const bnKernels = result.bnKernels ?? [];
     assert.ok(bnKernels.includes('SdiBnMoments') && bnKernels.includes('SdiBnApply') && !bnKernels.includes('AvgPool'), `batchNormTrain on webgpu ran ${bnKernels.join(', ')}`);
-    assert.deepEqual(result.cases?.map((c) => c.method), ['channelMajorTapMatMul', 'batchedMatMul1x1', 'batchedTapMatMul', 'native input gradient', 'transpose flags', 'tfjs max pool gradient', 'webgpu channel sum', 'webgpu resize', 'webgpu mirror pad', 'webgpu batch norm', 'webgpu batch norm']);
+    assert.deepEqual(result.cases?.map((c) => c.method), ['channelMajorTapMatMul', 'batchedMatMul1x1', 'batchedTapMatMul', 'channelMajorTapMatMul, unchunked', 'native input gradient', 'transpose flags', 'tfjs max pool gradient', 'webgpu channel sum', 'webgpu resize', 'webgpu mirror pad', 'webgpu batch norm', 'webgpu batch norm']);
   });
 });

@@ -64,7 +64,7 @@ export function conv2dFilterGradient(x: T4, dy: T4, g: ConvGeometry, method: Fil
       case 'stripsAsBatch': return stripsAsBatchFilterGradient(x, dy, g);
       case 'tapMatMul': return tapMatMulFilterGradient(x, dy, g);
       case 'flatTapMatMul': return flatTapMatMulFilterGradient(x, dy, g);
-      case 'channelMajorTapMatMul': return channelMajorTapMatMulFilterGradient(x, dy, g);
+      case 'channelMajorTapMatMul': return channelMajorTapMatMulFilterGradient(x, dy, g, tapChunk ?? tapMatMulChunk);
       case 'batchedTapMatMul': return batchedTapMatMulFilterGradient(x, dy, g);
       default: return channelsAsBatchFilterGradient(x, dy, g);
     }
@@ -80,6 +80,21 @@ export function conv2dFilterGradient(x: T4, dy: T4, g: ConvGeometry, method: Fil
 let tapFilterGradientMethod: TapFilterGradientMethod | null = null;
 
 export type TapFilterGradientMethod = 'channelMajorTapMatMul' | 'batchedTapMatMul';
+
+/**
+ * Pixels per product of `channelMajorTapMatMul` when set (null: {@link tapMatMulChunk}). For measurement on
+ * webgpu (bench/gpu/webgpu_probe.ts): Infinity makes one product per tap, which tfjs-webgpu runs as its
+ * split-K matMul (K ≥ 2000 with few output tiles), 2 dispatches per tap instead of 2 per tap and chunk.
+ */
+let tapChunk: number | null = null;
+
+/** Sets {@link tapChunk}; returns the previous setting. */
+export function setTapFilterGradientChunk(chunk: number | null): number | null {
+  if (chunk !== null && !(chunk >= 1)) throw new RangeError(`setTapFilterGradientChunk: chunk must be at least 1, got ${chunk}`);
+  const previous = tapChunk;
+  tapChunk = chunk;
+  return previous;
+}
 
 /** Sets the method `auto` uses for large stride-1 maps on every backend (null: the default); returns the previous setting. */
 export function setTapFilterGradientMethod(method: TapFilterGradientMethod | null): TapFilterGradientMethod | null {
