@@ -18,6 +18,7 @@ import { registerEngineGradients } from './gradients/register.js';
 import { isNode, prepareNodeWasmThreads, unrefWasmThreadWorkers, wantedWasmThreads, type WasmThreadsPreparation } from './wasm_threads.js';
 import { startWebgpu } from './webgpu.js';
 import { installWasmCopyKernels } from './kernels/wasm_copy_kernels.js';
+import { installWasmBatchNormKernels } from './kernels/wasm_batch_norm_kernels.js';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgpu';
 
@@ -62,6 +63,7 @@ async function startWasm(): Promise<BackendInfo> {
   installWasmCopyKernels();
   if (tf.findBackend('wasm') !== null) {
     await tf.setBackend('wasm');
+    installWasmBatchNormKernels();
     return { name: 'wasm', threads: wasm.getThreadsCount(), reason: 'requested' };
   }
   let note = '';
@@ -91,6 +93,7 @@ async function startWasm(): Promise<BackendInfo> {
   if (ok) {
     await tf.ready();
     if (prepared) unrefWasmThreadWorkers();
+    installWasmBatchNormKernels();
     return { name: 'wasm', threads: wasm.getThreadsCount(), reason: `requested${note}` };
   }
   await tf.setBackend('cpu');

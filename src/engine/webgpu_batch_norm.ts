@@ -18,7 +18,8 @@
  * it starts); batchNormTrain and batchNormLeakyRelu use them there.
  */
 import { tf } from './tf.js';
-import { KernelSwitch, perEntryProgram, registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
+import { KernelSwitch } from './kernel_switch.js';
+import { perEntryProgram, registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
 
 /** Names of the kernels (tfjs kernel registry, backend `webgpu`). */
 export const BN_MOMENTS = 'SdiBnMoments';

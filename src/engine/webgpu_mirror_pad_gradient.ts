@@ -15,7 +15,8 @@
  * Rank-4 tensors (the U-Net's NHWC maps); registered for webgpu by {@link registerWebgpuMirrorPadGradient}.
  */
 import { tf } from './tf.js';
-import { KernelSwitch, kernelAvailable, perEntryProgram, registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
+import { KernelSwitch } from './kernel_switch.js';
+import { kernelAvailable, perEntryProgram, registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
 
 /** Name of the kernel (tfjs kernel registry, backend `webgpu`); inputs {dy}, attrs {paddings, mode, xShape}. */
 export const MIRROR_PAD_GRAD = 'SdiMirrorPadGrad';

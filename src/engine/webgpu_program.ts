@@ -56,21 +56,3 @@ export function registerWebgpuKernel<A>(kernelName: string, run: WebgpuKernelRun
 export function kernelAvailable(kernelName: string): boolean {
   return tf.getKernel(kernelName, tf.getBackend()) !== undefined;
 }
-
-/**
- * Whether one of the project's webgpu kernels is used (on unless turned off, for measurement: the probe and
- * the browser census compare each with what it replaced): a switch whose `set` returns the previous setting.
- */
-export class KernelSwitch {
-  private on = true;
-
-  get enabled(): boolean {
-    return this.on;
-  }
-
-  set(on: boolean): boolean {
-    const previous = this.on;
-    this.on = on;
-    return previous;
-  }
-}

@@ -11,7 +11,8 @@
  * webgpu by {@link registerWebgpuResizeGradient}.
  */
 import { tf } from './tf.js';
-import { KernelSwitch, kernelAvailable, perEntryProgram, registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
+import { KernelSwitch } from './kernel_switch.js';
+import { kernelAvailable, perEntryProgram, registerWebgpuKernel, type WebgpuProgram } from './webgpu_program.js';
 
 /** Name of the kernel (tfjs kernel registry, backend `webgpu`); inputs {dy} [N, 2H, 2W, C], output [N, H, W, C]. */
 export const RESIZE_DOUBLE_GRAD = 'SdiResizeDoubleGrad';

@@ -28,7 +28,7 @@
 import { tf } from '../tf.js';
 import type { ConvGeometry } from './conv_geometry.js';
 import { blockedCorrelation } from '../ops/blocked_correlation.js';
-import { KernelSwitch } from '../webgpu_program.js';
+import { KernelSwitch } from '../kernel_switch.js';
 
 type T4 = tf.Tensor4D;
 

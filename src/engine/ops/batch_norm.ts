@@ -9,10 +9,13 @@
  * instead of tfjs-wasm's Mean/Sum, which first transpose the whole tensor; the forward pass is four
  * full-size elementwise passes and the backward five, instead of the autodiff of the composition
  * (dozens of ops and reductions). On webgpu, where every kernel is a dispatch with a fixed host cost,
- * the same equations run as five WGSL kernels (engine/webgpu_batch_norm.ts).
+ * the same equations run as five WGSL kernels (engine/webgpu_batch_norm.ts); on wasm, the elementwise
+ * passes are fused into four SIMD kernels of the project's own (engine/kernels/wasm_batch_norm_kernels.ts),
+ * with the same float operations, so the same values bit for bit.
  */
 import { tf } from '../tf.js';
 import { webgpuBatchNormAvailable, webgpuBatchNormTrain } from '../webgpu_batch_norm.js';
+import { batchNormInputGrad, centreSquare, leakyGradCentred, scaleShiftLeaky, wasmBatchNormAvailable } from '../kernels/wasm_batch_norm_kernels.js';
 import { leakyRelu } from './leaky_relu.js';
 
 /** Per-channel mean over N, H, W as [1, 1, 1, C] (a global average pool, then a mean over the batch). */
@@ -34,6 +37,7 @@ export function channelMean(x: tf.Tensor4D): tf.Tensor4D {
 export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon = 1e-5, bias?: tf.Tensor1D): tf.Tensor4D {
   // on webgpu: the same equations as five WGSL kernels (2 dispatches forward, 3 backward instead of ≈ 24)
   if (webgpuBatchNormAvailable()) return webgpuBatchNormTrain(x, gamma, beta, epsilon, bias);
+  if (wasmBatchNormAvailable(x.shape[3])) return wasmBatchNormLeakyRelu(x, gamma, beta, 1, epsilon, bias);
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const [xIn, gIn, bIn] = args as [tf.Tensor, tf.Tensor, tf.Tensor];
@@ -67,5 +71,42 @@ export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
  */
 export function batchNormLeakyRelu(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, alpha: number, epsilon = 1e-5, bias?: tf.Tensor1D): tf.Tensor4D {
   if (webgpuBatchNormAvailable()) return webgpuBatchNormTrain(x, gamma, beta, epsilon, bias, alpha);
+  if (alpha > 0 && wasmBatchNormAvailable(x.shape[3])) return wasmBatchNormLeakyRelu(x, gamma, beta, alpha, epsilon, bias);
   return leakyRelu(batchNormTrain(x, gamma, beta, epsilon, bias), alpha);
+}
+
+/**
+ * {@link batchNormLeakyRelu} (α = 1: {@link batchNormTrain}) with the elementwise passes in the project's
+ * wasm SIMD kernels; the per-channel means stay tfjs-wasm's global average pools:
+ *
+ *     forward   [c, c²] = SdiCentreSquare(x, μ),  r = 1/√(mean(c²) + ε),  out = SdiScaleShiftLeaky(c, γr, β, α)
+ *     backward  [g, g·c] = SdiLeakyGradCentred(dOut, out, c, α),
+ *               ∂L/∂x = SdiBatchNormInputGrad(g, c, r²·mean(g·c), mean(g), γr)
+ *
+ * g = dOut·step_α(y) is the LeakyReLU's gradient, read off the output's sign (out > 0 ⇔ y > 0 for α > 0),
+ * so no slope tensor is kept; the gradients are those of the composition above, bit for bit.
+ */
+function wasmBatchNormLeakyRelu(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, alpha: number, epsilon: number, bias?: tf.Tensor1D): tf.Tensor4D {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const [xIn, gIn, bIn] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D];
+    const [centred, squared] = centreSquare(xIn, channelMean(xIn));
+    const inv = tf.rsqrt(tf.add(channelMean(squared), epsilon));
+    const value = scaleShiftLeaky(centred, tf.mul(inv, gIn), bIn, alpha);
+    save([centred, inv, gIn, value]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [c4, iv, g, out] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor4D];
+      const [n, h, w, c] = c4.shape;
+      const count = n * h * w;
+      const [gy, gc] = leakyGradCentred(dy as tf.Tensor4D, out, c4, alpha);
+      const meanDy = channelMean(gy);
+      const meanDyC = channelMean(gc);
+      const dx = batchNormInputGrad(gy, c4, tf.mul(tf.square(iv), meanDyC), meanDy, tf.mul(iv, g));
+      const grads = [dx, tf.reshape(tf.mul(tf.mul(meanDyC, iv), count), [c]), tf.reshape(tf.mul(meanDy, count), [c])];
+      if (args.length === 5) grads.push(tf.reshape(tf.mul(channelMean(dx), count), [c]));
+      return grads;
+    };
+    return { value, gradFunc };
+  });
+  return (bias ? op(x, gamma, beta, bias) : op(x, gamma, beta)) as tf.Tensor4D;
 }

@@ -1,0 +1,136 @@
+/**
+ * The project's own wasm SIMD kernels for training-mode batch norm + LeakyReLU
+ * (batch_norm_simd.wat), registered as tfjs kernels of the wasm backend and run on tfjs-wasm's own
+ * heap: the module imports the backend's `WebAssembly.Memory` (shared for the threaded binary), so a
+ * kernel reads its inputs and writes its outputs in place, as tfjs-wasm's C++ kernels do. Each one is
+ * a single pass doing what tfjs-wasm does in two or three (tfjs-wasm's broadcasting Mul/Add/Sub over
+ * [1, 1, 1, C] per-channel vectors are several times slower than a plain elementwise pass):
+ *
+ *     SdiCentreSquare          c = x − μ,  q = c²
+ *     SdiScaleShiftLeaky       y = c·s + β,  out = y if y > 0 else α·y
+ *     SdiLeakyGradCentred      g = dOut if out > 0 else α·dOut,  gc = g·c
+ *     SdiBatchNormInputGrad    dx = (g − (c·t + m))·s
+ *
+ * (μ, s, β, t, m per channel.) The float32 operations are the ones of the tfjs composition they replace,
+ * in the same order, so results are bit for bit the same (test/engine/wasm_batch_norm_kernels.test.ts).
+ * Single-threaded, like tfjs-wasm's own elementwise kernels.
+ */
+import { tf } from '../tf.js';
+import { KernelSwitch } from '../kernel_switch.js';
+import { plainMemoryBinary, sharedMemoryBinary } from './batch_norm_simd_binary.js';
+
+interface SimdExports {
+  centreSquare(x: number, mu: number, c: number, sq: number, n: number, channels: number): void;
+  scaleShiftLeaky(c: number, s: number, beta: number, out: number, n: number, channels: number, alpha: number): void;
+  leakyGradCentred(dOut: number, out: number, c: number, g: number, gc: number, n: number, alpha: number): void;
+  batchNormInputGradient(g: number, c: number, t: number, m: number, s: number, dx: number, n: number, channels: number): void;
+}
+
+interface WasmBackendLike {
+  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  getMemoryOffset(dataId: unknown): number;
+}
+
+interface KernelArgs {
+  inputs: Record<string, tf.TensorInfo>;
+  backend: WasmBackendLike;
+  attrs: { alpha?: number };
+}
+
+/** Kernel names (wasm backend only). */
+export const SdiCentreSquare = 'SdiCentreSquare';
+export const SdiScaleShiftLeaky = 'SdiScaleShiftLeaky';
+export const SdiLeakyGradCentred = 'SdiLeakyGradCentred';
+export const SdiBatchNormInputGrad = 'SdiBatchNormInputGrad';
+
+/** On unless turned off (to measure or compare with the tfjs composition). */
+export const wasmBatchNormSwitch = new KernelSwitch();
+
+let simd: SimdExports | null = null;
+let memory: WebAssembly.Memory | null = null;
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const bytes = atob(text);
+  const out = new Uint8Array(new ArrayBuffer(bytes.length));
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i);
+  return out;
+}
+
+function size(t: tf.TensorInfo): number {
+  return t.shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * Instantiates the SIMD module on the active wasm backend's memory and registers its kernels
+ * (idempotent). Returns false, registering nothing, where the backend's memory cannot be found or the
+ * engine lacks wasm SIMD; the callers then keep the tfjs composition.
+ */
+export function installWasmBatchNormKernels(): boolean {
+  if (simd) return true;
+  const backend = tf.findBackend('wasm') as unknown as WasmBackendLike | null;
+  const found = backend?.wasm?.wasmMemory ?? backend?.wasm?.asm?.memory;
+  if (!(found instanceof WebAssembly.Memory)) return false;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && found.buffer instanceof SharedArrayBuffer;
+  try {
+    const module = new WebAssembly.Module(decodeBase64(shared ? sharedMemoryBinary : plainMemoryBinary));
+    simd = new WebAssembly.Instance(module, { env: { memory: found } }).exports as unknown as SimdExports;
+  } catch {
+    return false;
+  }
+  memory = found;
+  const register = (kernelName: string, run: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]) =>
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: run as unknown as tf.KernelFunc });
+  register(SdiCentreSquare, ({ inputs: { x, mean }, backend }) => {
+    const c = backend.makeOutput(x.shape.slice(), 'float32');
+    const sq = backend.makeOutput(x.shape.slice(), 'float32');
+    const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
+    simd!.centreSquare(at(x), at(mean), at(c), at(sq), size(x), x.shape[x.shape.length - 1]);
+    return [c, sq];
+  });
+  register(SdiScaleShiftLeaky, ({ inputs: { centred, scale, beta }, backend, attrs }) => {
+    const out = backend.makeOutput(centred.shape.slice(), 'float32');
+    const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
+    simd!.scaleShiftLeaky(at(centred), at(scale), at(beta), at(out), size(centred), centred.shape[centred.shape.length - 1], attrs.alpha ?? 1);
+    return out;
+  });
+  register(SdiLeakyGradCentred, ({ inputs: { dy, out, centred }, backend, attrs }) => {
+    const g = backend.makeOutput(dy.shape.slice(), 'float32');
+    const gc = backend.makeOutput(dy.shape.slice(), 'float32');
+    const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
+    simd!.leakyGradCentred(at(dy), at(out), at(centred), at(g), at(gc), size(dy), attrs.alpha ?? 1);
+    return [g, gc];
+  });
+  register(SdiBatchNormInputGrad, ({ inputs: { g, centred, t, m, scale }, backend }) => {
+    const dx = backend.makeOutput(g.shape.slice(), 'float32');
+    const at = (x: tf.TensorInfo) => backend.getMemoryOffset(x.dataId);
+    simd!.batchNormInputGradient(at(g), at(centred), at(t), at(m), at(scale), at(dx), size(g), g.shape[g.shape.length - 1]);
+    return dx;
+  });
+  return true;
+}
+
+/** Whether the fused kernels apply to a [N, H, W, C] tensor on the active backend: wasm, installed, C a multiple of 4. */
+export function wasmBatchNormAvailable(channels: number): boolean {
+  return simd !== null && memory !== null && wasmBatchNormSwitch.enabled && channels % 4 === 0 && tf.getBackend() === 'wasm';
+}
+
+/** [c, c²] with c = x − μ (μ: [1, 1, 1, C] or [C]). */
+export function centreSquare(x: tf.Tensor4D, mean: tf.Tensor): [tf.Tensor4D, tf.Tensor4D] {
+  return tf.engine().runKernel(SdiCentreSquare, { x, mean }) as unknown as [tf.Tensor4D, tf.Tensor4D];
+}
+
+/** y = c·s + β, then out = y if y > 0 else α·y (α = 1: y itself). */
+export function scaleShiftLeaky(centred: tf.Tensor4D, scale: tf.Tensor, beta: tf.Tensor, alpha: number): tf.Tensor4D {
+  return tf.engine().runKernel(SdiScaleShiftLeaky, { centred, scale, beta }, { alpha } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
+/** [g, g·c] with g = dy if out > 0 else α·dy. */
+export function leakyGradCentred(dy: tf.Tensor4D, out: tf.Tensor4D, centred: tf.Tensor4D, alpha: number): [tf.Tensor4D, tf.Tensor4D] {
+  return tf.engine().runKernel(SdiLeakyGradCentred, { dy, out, centred }, { alpha } as unknown as tf.NamedAttrMap) as unknown as [tf.Tensor4D, tf.Tensor4D];
+}
+
+/** dx = (g − (c·t + m))·s, per-channel t, m, s. */
+export function batchNormInputGrad(g: tf.Tensor4D, centred: tf.Tensor4D, t: tf.Tensor, m: tf.Tensor, scale: tf.Tensor): tf.Tensor4D {
+  return tf.engine().runKernel(SdiBatchNormInputGrad, { g, centred, t, m, scale }) as tf.Tensor4D;
+}
