@@ -3,13 +3,13 @@
  * holding the binaries as base64, so the library needs no assembler at run time and loads the same
  * way in Node and in browsers:
  *
- *     npx tsx scripts/build_wasm_kernels.ts          # writes src/engine/kernels/batch_norm_simd_binary.ts
+ *     npx tsx scripts/build_wasm_kernels.ts          # writes src/engine/kernels/<name>_binary.ts for each <name>.wat
  *     npx tsx scripts/build_wasm_kernels.ts --check  # exits 1 if that file is not what the .wat gives
  *
  * Two binaries per source: one importing an ordinary memory (tfjs-wasm's single-threaded binary) and
  * one importing a shared memory of at most 4 GiB (its threaded binary, whose heap is a
  * SharedArrayBuffer); a wasm module must declare which of the two it imports.
- * Uses the `wabt` package (a development dependency): `parseWat` with the SIMD and threads features.
+ * Uses the `wabt` package (a development dependency): `parseWat` with the SIMD, threads and bulk-memory features.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -27,7 +27,7 @@ export async function generatedModule(watFile: string): Promise<string> {
   if (!source.includes(plainMemory)) throw new Error(`${watFile}: expected the line ${plainMemory}`);
   const wabt = await wabtFactory();
   const assemble = (text: string): string => {
-    const module = wabt.parseWat(watFile, text, { simd: true, threads: true });
+    const module = wabt.parseWat(watFile, text, { simd: true, threads: true, bulk_memory: true });
     try {
       // (no module.validate(): wabt's validator rejects shared memories whatever the features; the engine
       // validates both binaries when it compiles them, test/engine/wasm_batch_norm_kernels.test.ts)
@@ -51,7 +51,11 @@ export async function generatedModule(watFile: string): Promise<string> {
 }
 
 /** [source, generated file] pairs. */
-export const wasmKernelSources: Array<[string, string]> = [['batch_norm_simd.wat', 'batch_norm_simd_binary.ts']];
+export const wasmKernelSources: Array<[string, string]> = [
+  ['batch_norm_simd.wat', 'batch_norm_simd_binary.ts'],
+  ['adam_simd.wat', 'adam_simd_binary.ts'],
+  ['copy_simd.wat', 'copy_simd_binary.ts'],
+];
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const check = process.argv.includes('--check');

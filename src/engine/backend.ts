@@ -9,7 +9,8 @@
  * (`getThreadsCount()`). If the threaded start fails, the single-threaded binary is started instead
  * and the reason says why. In browsers tfjs decides (threads need a cross-origin-isolated page).
  * The wasm backend's JavaScript Slice/SplitV/Concat kernels are replaced by faster ones
- * (kernels/wasm_copy_kernels.ts).
+ * (kernels/wasm_copy_kernels.ts), and once it runs, the project's SIMD modules are instantiated on its
+ * heap: batch norm + LeakyReLU, Adam, strided copies (kernels/*.wat; bit for bit tfjs's results).
  */
 import { tf } from './tf.js';
 import '@tensorflow/tfjs-backend-cpu';
@@ -17,8 +18,9 @@ import { SdiError } from '../errors.js';
 import { registerEngineGradients } from './gradients/register.js';
 import { isNode, prepareNodeWasmThreads, unrefWasmThreadWorkers, wantedWasmThreads, type WasmThreadsPreparation } from './wasm_threads.js';
 import { startWebgpu } from './webgpu.js';
-import { installWasmCopyKernels } from './kernels/wasm_copy_kernels.js';
+import { installWasmCopyKernels, installWasmSimdCopy } from './kernels/wasm_copy_kernels.js';
 import { installWasmBatchNormKernels } from './kernels/wasm_batch_norm_kernels.js';
+import { installWasmAdamKernel } from './kernels/wasm_adam_kernel.js';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgpu';
 
@@ -58,12 +60,19 @@ export async function initBackend(requested: BackendName = 'wasm'): Promise<Back
   return current;
 }
 
+/** The project's SIMD kernels on tfjs-wasm's heap (engine/kernels/*.wat); each falls back to tfjs's ops where it cannot start. */
+function installHeapKernels(): void {
+  installWasmSimdCopy();
+  installWasmBatchNormKernels();
+  installWasmAdamKernel();
+}
+
 async function startWasm(): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   installWasmCopyKernels();
   if (tf.findBackend('wasm') !== null) {
     await tf.setBackend('wasm');
-    installWasmBatchNormKernels();
+    installHeapKernels();
     return { name: 'wasm', threads: wasm.getThreadsCount(), reason: 'requested' };
   }
   let note = '';
@@ -93,7 +102,7 @@ async function startWasm(): Promise<BackendInfo> {
   if (ok) {
     await tf.ready();
     if (prepared) unrefWasmThreadWorkers();
-    installWasmBatchNormKernels();
+    installHeapKernels();
     return { name: 'wasm', threads: wasm.getThreadsCount(), reason: `requested${note}` };
   }
   await tf.setBackend('cpu');

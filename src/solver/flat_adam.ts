@@ -7,9 +7,11 @@
  *   g = concat(vec(∂L/∂w_i)),  m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,
  *   w ← w − η · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)
  *
- * (the same update as torch.optim.Adam and tf.train.adam).
+ * (the same update as torch.optim.Adam and tf.train.adam). On wasm the update is one SIMD pass of the
+ * project's own (engine/kernels/wasm_adam_kernel.ts), bit for bit the same as the tfjs ops.
  */
 import { tf } from '../engine/tf.js';
+import { adamUpdate, wasmAdamAvailable } from '../engine/kernels/wasm_adam_kernel.js';
 
 export interface FlatAdamState {
   /** Steps taken t. */
@@ -39,15 +41,24 @@ export class FlatAdam {
     const stepSize = this.learningRate / (1 - b1 ** this.t);
     const vScale = 1 / (1 - b2 ** this.t);
     tf.tidy(() => {
-      const g = tf.concat(grads.map((x) => tf.reshape(x, [-1])));
-      const m = tf.add(tf.mul(this.m, b1), tf.mul(g, 1 - b1));
-      const v = tf.add(tf.mul(this.v, b2), tf.mul(tf.square(g), 1 - b2));
-      this.m.assign(m);
-      this.v.assign(v);
-      const update = tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.mul(v, vScale)), epsilon));
-      // w ← w − update on the flat vector, then split: one Sub instead of one per variable (the same
-      // per-element arithmetic, so the same bits); assign only swaps each variable's data
-      const updated = tf.sub(tf.concat(this.variables.map((w) => tf.reshape(w, [-1]))), update);
+      const g = tf.concat(grads.map((x) => tf.reshape(x, [-1]))) as tf.Tensor1D;
+      const flat = tf.concat(this.variables.map((w) => tf.reshape(w, [-1]))) as tf.Tensor1D;
+      let updated: tf.Tensor1D;
+      if (wasmAdamAvailable()) {
+        const [m, v, w] = adamUpdate(g, this.m as tf.Tensor1D, this.v as tf.Tensor1D, flat, { beta1: b1, beta2: b2, stepSize, vScale, epsilon });
+        this.m.assign(m);
+        this.v.assign(v);
+        updated = w;
+      } else {
+        const m = tf.add(tf.mul(this.m, b1), tf.mul(g, 1 - b1));
+        const v = tf.add(tf.mul(this.v, b2), tf.mul(tf.square(g), 1 - b2));
+        this.m.assign(m);
+        this.v.assign(v);
+        const update = tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.mul(v, vScale)), epsilon));
+        // w ← w − update on the flat vector, then split: one Sub instead of one per variable (the same
+        // per-element arithmetic, so the same bits); assign only swaps each variable's data
+        updated = tf.sub(flat, update);
+      }
       const parts = tf.split(updated, this.sizes);
       this.variables.forEach((w, i) => w.assign(tf.reshape(parts[i], w.shape)));
     });

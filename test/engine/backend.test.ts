@@ -15,6 +15,7 @@ import { Rng } from '../../src/rng.js';
 import { SkipUNet } from '../../src/nn/unet.js';
 import { KernelGenerator } from '../../src/nn/kernel_generator.js';
 import { blurValid } from '../../src/solver/differentiable_blur.js';
+import { installWasmSimdCopy, wasmSimdCopySwitch } from '../../src/engine/kernels/wasm_copy_kernels.js';
 
 test('initBackend registers the project gradients and starts wasm with the threads it reports', async () => {
   const info = await initBackend('wasm');
@@ -128,6 +129,10 @@ test('the replaced wasm Slice, SplitV, Concat, Reverse and Transpose kernels giv
     (x, i) => [tf.slice(i, [0, 1, 1, 1], [1, 2, 2, 2]), ...tf.split(i, [3, 4], 3), tf.slice(i, [1, 0, 0, 0], [1, 5, 6, 7]), tf.concat([i, i], 2)],
     (x) => tf.split(x, [2, 1, 4], 3).concat(tf.split(x, [1, 4], 1)),
     (x, i) => [tf.concat([x, tf.square(x)], 3), tf.concat([x, x, x], 1), tf.concat([i, i], 3), tf.concat([tf.slice(x, [0, 0, 0, 0], [2, 5, 6, 0]), x], 3)],
+    (x) => { // channel runs of 7 × 12 = 84 values (longer than the SIMD loop's 256 bytes), 20 and 64 (SIMD only)
+      const wide = tf.tile(x, [1, 1, 1, 12]);
+      return [...tf.split(wide, [20, 64], 3), tf.concat([wide, x, wide], 3), tf.slice(wide, [1, 1, 0, 3], [1, 3, 5, 70])];
+    },
     (x, i) => [tf.reverse(x, [0, 1]), tf.reverse(x, 3), tf.reverse(x, [1, 3]), tf.reverse(i, [0, 2]), tf.reverse(tf.reshape(x, [-1]), 0)],
     (x, i) => [tf.transpose(x, [3, 1, 2, 0]), tf.transpose(x, [0, 2, 1, 3]), tf.transpose(i, [1, 0, 3, 2]),
       tf.transpose(tf.reshape(x, [2, 5, 2, 3, 7, 1]), [0, 2, 5, 1, 3, 4]), tf.transpose(tf.reshape(x, [70, 6])), tf.transpose(tf.reshape(x, [1, 420, 1]), [2, 1, 0])],
@@ -137,8 +142,13 @@ test('the replaced wasm Slice, SplitV, Concat, Reverse and Transpose kernels giv
       tf.setBackend(backend);
       return tf.tidy(() => program(tf.tensor4d(values, shape), tf.tensor4d(ints, shape, 'int32')).map((t) => ({ shape: t.shape, dtype: t.dtype, data: Array.from(t.dataSync()) })));
     };
-    assert.deepEqual(run('wasm'), run('cpu'), `program ${k}`);
+    const expected = run('cpu');
+    assert.deepEqual(run('wasm'), expected, `program ${k}`);
+    const previous = wasmSimdCopySwitch.set(false); // the JavaScript copies, used where the SIMD module cannot start
+    assert.deepEqual(run('wasm'), expected, `program ${k}, JavaScript copies`);
+    wasmSimdCopySwitch.set(previous);
   }
+  assert.ok(installWasmSimdCopy(), 'the SIMD copy module runs on the wasm heap');
 });
 
 test('wasm: a 16-channel U-Net and kernel-network training step (the case a copy-free Identity kernel crashed in) runs twice and disposes cleanly', async () => {

@@ -12,12 +12,13 @@
  *     SdiBatchNormInputGrad    dx = (g − (c·t + m))·s
  *
  * (μ, s, β, t, m per channel.) The float32 operations are the ones of the tfjs composition they replace,
- * in the same order, so results are bit for bit the same (test/engine/wasm_batch_norm_kernels.test.ts).
+ * in the same order, so results are bit for bit the same (test/engine/wasm_heap_kernels.test.ts).
  * Single-threaded, like tfjs-wasm's own elementwise kernels.
  */
 import { tf } from '../tf.js';
 import { KernelSwitch } from '../kernel_switch.js';
-import { plainMemoryBinary, sharedMemoryBinary } from './batch_norm_simd_binary.js';
+import * as binaries from './batch_norm_simd_binary.js';
+import { heapOffset, instantiateOnWasmHeap, type WasmHeapBackend } from './wasm_heap_module.js';
 
 interface SimdExports {
   centreSquare(x: number, mu: number, c: number, sq: number, n: number, channels: number): void;
@@ -26,15 +27,9 @@ interface SimdExports {
   batchNormInputGradient(g: number, c: number, t: number, m: number, s: number, dx: number, n: number, channels: number): void;
 }
 
-interface WasmBackendLike {
-  wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  getMemoryOffset(dataId: unknown): number;
-}
-
 interface KernelArgs {
   inputs: Record<string, tf.TensorInfo>;
-  backend: WasmBackendLike;
+  backend: WasmHeapBackend;
   attrs: { alpha?: number };
 }
 
@@ -48,62 +43,45 @@ export const SdiBatchNormInputGrad = 'SdiBatchNormInputGrad';
 export const wasmBatchNormSwitch = new KernelSwitch();
 
 let simd: SimdExports | null = null;
-let memory: WebAssembly.Memory | null = null;
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const bytes = atob(text);
-  const out = new Uint8Array(new ArrayBuffer(bytes.length));
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i);
-  return out;
-}
 
 function size(t: tf.TensorInfo): number {
   return t.shape.reduce((a, b) => a * b, 1);
 }
 
 /**
- * Instantiates the SIMD module on the active wasm backend's memory and registers its kernels
- * (idempotent). Returns false, registering nothing, where the backend's memory cannot be found or the
- * engine lacks wasm SIMD; the callers then keep the tfjs composition.
+ * Instantiates the SIMD module on the wasm backend's heap (kernels/wasm_heap_module.ts) and registers its
+ * kernels (idempotent). Returns false, registering nothing, where the heap cannot be found or the engine
+ * lacks wasm SIMD; the callers then keep the tfjs composition.
  */
 export function installWasmBatchNormKernels(): boolean {
   if (simd) return true;
-  const backend = tf.findBackend('wasm') as unknown as WasmBackendLike | null;
-  const found = backend?.wasm?.wasmMemory ?? backend?.wasm?.asm?.memory;
-  if (!(found instanceof WebAssembly.Memory)) return false;
-  const shared = typeof SharedArrayBuffer !== 'undefined' && found.buffer instanceof SharedArrayBuffer;
-  try {
-    const module = new WebAssembly.Module(decodeBase64(shared ? sharedMemoryBinary : plainMemoryBinary));
-    simd = new WebAssembly.Instance(module, { env: { memory: found } }).exports as unknown as SimdExports;
-  } catch {
-    return false;
-  }
-  memory = found;
+  simd = instantiateOnWasmHeap<SimdExports>(binaries);
+  if (!simd) return false;
   const register = (kernelName: string, run: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]) =>
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: run as unknown as tf.KernelFunc });
   register(SdiCentreSquare, ({ inputs: { x, mean }, backend }) => {
     const c = backend.makeOutput(x.shape.slice(), 'float32');
     const sq = backend.makeOutput(x.shape.slice(), 'float32');
-    const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
+    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
     simd!.centreSquare(at(x), at(mean), at(c), at(sq), size(x), x.shape[x.shape.length - 1]);
     return [c, sq];
   });
   register(SdiScaleShiftLeaky, ({ inputs: { centred, scale, beta }, backend, attrs }) => {
     const out = backend.makeOutput(centred.shape.slice(), 'float32');
-    const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
+    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
     simd!.scaleShiftLeaky(at(centred), at(scale), at(beta), at(out), size(centred), centred.shape[centred.shape.length - 1], attrs.alpha ?? 1);
     return out;
   });
   register(SdiLeakyGradCentred, ({ inputs: { dy, out, centred }, backend, attrs }) => {
     const g = backend.makeOutput(dy.shape.slice(), 'float32');
     const gc = backend.makeOutput(dy.shape.slice(), 'float32');
-    const at = (t: tf.TensorInfo) => backend.getMemoryOffset(t.dataId);
+    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
     simd!.leakyGradCentred(at(dy), at(out), at(centred), at(g), at(gc), size(dy), attrs.alpha ?? 1);
     return [g, gc];
   });
   register(SdiBatchNormInputGrad, ({ inputs: { g, centred, t, m, scale }, backend }) => {
     const dx = backend.makeOutput(g.shape.slice(), 'float32');
-    const at = (x: tf.TensorInfo) => backend.getMemoryOffset(x.dataId);
+    const at = (x: tf.TensorInfo) => heapOffset(backend, x);
     simd!.batchNormInputGradient(at(g), at(centred), at(t), at(m), at(scale), at(dx), size(g), g.shape[g.shape.length - 1]);
     return dx;
   });
@@ -112,7 +90,7 @@ export function installWasmBatchNormKernels(): boolean {
 
 /** Whether the fused kernels apply to a [N, H, W, C] tensor on the active backend: wasm, installed, C a multiple of 4. */
 export function wasmBatchNormAvailable(channels: number): boolean {
-  return simd !== null && memory !== null && wasmBatchNormSwitch.enabled && channels % 4 === 0 && tf.getBackend() === 'wasm';
+  return simd !== null && wasmBatchNormSwitch.enabled && channels % 4 === 0 && tf.getBackend() === 'wasm';
 }
 
 /** [c, c²] with c = x − μ (μ: [1, 1, 1, C] or [C]). */
