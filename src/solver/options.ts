@@ -78,6 +78,14 @@ export interface SolverOptions {
    * in the report and checked on resume.
    */
   kernelInit: number[] | null;
+  /**
+   * Coarse-to-fine (issue 5, item 4): the first `coarseSteps` outer steps run at half resolution
+   * (image, blurred input and kernel halved: solver/coarse_scale.ts; a step costs about a third),
+   * then the image latent is doubled and the remaining steps run at full resolution, with the same
+   * networks (the U-Net is fully convolutional; the kernel network always outputs the full kernel,
+   * pooled 2× for the coarse blur). 0 (default): every step at full resolution, as the paper.
+   */
+  coarseSteps: number;
   /** Read the loss back every this many inner steps (1 on cpu/wasm; larger on webgpu to avoid stalls). */
   lossEvery: number;
 }
@@ -112,6 +120,7 @@ export const defaultSolverOptions: SolverOptions = {
   seed: 0,
   lossReduction: 'sum',
   kernelInit: null,
+  coarseSteps: 0,
   lossEvery: 1,
 };
 
@@ -152,6 +161,7 @@ export function validateSolverOptions(o: SolverOptions): void {
   }
   if (!['sum', 'mean'].includes(o.lossReduction)) throw new SdiError(`lossReduction must be sum or mean, got '${o.lossReduction}'`);
   if (!['none', 'lp', 'l2-neg'].includes(o.prior.kind)) throw new SdiError(`prior must be none, lp or l2-neg, got '${o.prior.kind}'`);
+  if (!(Number.isInteger(o.coarseSteps) && o.coarseSteps >= 0 && o.coarseSteps <= o.steps)) throw new SdiError(`coarseSteps must be an integer in 0…steps (${o.steps}), got ${o.coarseSteps}`);
   if (!(Number.isFinite(o.centring) && o.centring >= 0)) throw new SdiError(`centring must be a finite number ≥ 0, got ${o.centring}`);
 }
 

@@ -9,6 +9,10 @@
  * ⊛ is the 'valid' true convolution of differentiable_blur.ts; θ and φ have their own Adam
  * learning rates (equivalent to one Adam with two parameter groups). The estimate is x_0 cropped to
  * H × W where it aligns with y, and k = G_φ(ẑ_1).
+ * With options.coarseSteps = C > 0 the first C outer steps fit the half-resolution problem
+ * ‖D_θ(x̂_t) ⊛ pool₂(G_φ(ẑ_t)) − y_c‖² (solver/coarse_scale.ts; the data term scaled by H·W/(h·w) so it
+ * weighs as much against the prior as at full resolution), x_t on the half-resolution support; after
+ * the C-th, x is doubled to the full support and the run continues as above.
  */
 import { tf } from '../engine/tf.js';
 import { SdiError } from '../errors.js';
@@ -24,6 +28,7 @@ import { kernelCentringPenalty, kernelCentroidOffset } from './kernel_centring.j
 import { roll2d } from './circular_shift.js';
 import { linearNoiseSchedule } from './schedule.js';
 import { innerIterations, totalIterations, type SolverOptions } from './options.js';
+import { coarseGeometry, doubleLatent, halveImage, halveKernel } from './coarse_scale.js';
 
 /** Progress after an inner step (and, with `preview`, after each outer step). */
 export interface SolverProgress {
@@ -80,10 +85,13 @@ export interface SolverCheckpoint {
   guard?: { learningRates: [number, number]; minLoss: number | null; events: SolverEvent[] };
 }
 
-/** The options that determine a run's trajectory, as a stable string (the seed included). */
+/**
+ * The options that determine a run's trajectory, as a stable string (the seed included). `coarseSteps`
+ * appears only when set, so checkpoints written before it existed still resume.
+ */
 export function solverOptionsKey(opts: SolverOptions): string {
-  const { lossEvery: _ignored, ...shaping } = opts;
-  return JSON.stringify(shaping);
+  const { lossEvery: _ignored, coarseSteps, ...shaping } = opts;
+  return JSON.stringify(coarseSteps ? { ...shaping, coarseSteps } : shaping);
 }
 
 export interface SolverHooks {
@@ -153,7 +161,15 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   const allVars = [...unet.variables, ...kgen.variables];
 
   const y = tf.tensor4d(blurred.data, [1, H, W, 1]);
-  let x: tf.Tensor4D = tf.tensor4d(noise.normalArray(Hp * Wp), [1, Hp, Wp, 1]);
+  const coarse = coarseGeometry(H, W, kh, kw);
+  if (opts.coarseSteps > 0 && Math.min(coarse.supportHeight, coarse.supportWidth) <= 2 ** opts.unet.levels) {
+    throw new SdiError(`coarseSteps: the half-resolution support ${coarse.supportHeight}×${coarse.supportWidth} is too small for a ${opts.unet.levels}-level U-Net`);
+  }
+  const yCoarse: tf.Tensor4D | null = opts.coarseSteps > 0 ? halveImage(y) : null;
+  /** Shape of the image latent x after `outerDone` outer steps: half resolution during the coarse steps. */
+  const latentShape = (outerDone: number): [number, number, number, number] =>
+    outerDone < opts.coarseSteps ? [1, coarse.supportHeight, coarse.supportWidth, 1] : [1, Hp, Wp, 1];
+  let x: tf.Tensor4D = tf.tensor4d(noise.normalArray(latentShape(0).reduce((a, b) => a * b, 1)), latentShape(0));
   const z0: tf.Tensor2D = tf.tensor2d(noise.normalArray(kh * kw), [1, kh * kw]);
   let z: tf.Tensor2D = tf.clone(z0);
   /** G_φ(ẑ) at the end of the last outer step: the kernel estimate. */
@@ -190,11 +206,13 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   let lastLoss = NaN;
   let lastYield = t0;
 
-  const lossOf = (xn: tf.Tensor4D, zn: tf.Tensor2D, shift: readonly [number, number]) => (): tf.Scalar => {
+  const lossOf = (xn: tf.Tensor4D, zn: tf.Tensor2D, shift: readonly [number, number], atCoarse: boolean) => (): tf.Scalar => {
     const xo = unet.apply(xn);
     const ko = shiftedKernel(kgen.apply(zn), shift);
-    const residual = tf.sub(blurValid(xo, tf.reshape(ko, [kh, kw]) as tf.Tensor2D), y);
-    const data = opts.lossReduction === 'mean' ? tf.mean(tf.square(residual)) : tf.sum(tf.square(residual));
+    const k2 = tf.reshape(ko, [kh, kw]) as tf.Tensor2D;
+    const residual = atCoarse ? tf.sub(blurValid(xo, halveKernel(k2)), yCoarse!) : tf.sub(blurValid(xo, k2), y);
+    let data = opts.lossReduction === 'mean' ? tf.mean(tf.square(residual)) : tf.sum(tf.square(residual));
+    if (atCoarse && opts.lossReduction === 'sum') data = tf.mul(data, (H * W) / (coarse.height * coarse.width));
     return tf.addN([data, kernelPriorValue(ko, opts.prior), kernelCentringPenalty(ko, kh, kw, opts.centring)]) as tf.Scalar;
   };
 
@@ -202,10 +220,11 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
     outer: for (let t = T - startOuter; t >= 1; t--) {
       const tStart = performance.now();
       const sigma = schedule.sigmas[t - 1];
-      const xn: tf.Tensor4D = opts.mode === 'selfdeblur' ? tf.clone(x) : tf.tidy(() => tf.add(x, tf.mul(sigma, tf.tensor(noise.normalArray(Hp * Wp), x.shape))));
+      const atCoarse = T - t < opts.coarseSteps;
+      const xn: tf.Tensor4D = opts.mode === 'selfdeblur' ? tf.clone(x) : tf.tidy(() => tf.add(x, tf.mul(sigma, tf.tensor(noise.normalArray(x.size), x.shape))));
       const zn: tf.Tensor2D =
         opts.mode === 'k-diff' ? tf.tidy(() => tf.add(z, tf.mul(opts.kernelNoise * sigma, tf.tensor(noise.normalArray(kh * kw), z.shape)))) : tf.clone(z0);
-      const f = lossOf(xn, zn, [kernelShift[0], kernelShift[1]]);
+      const f = lossOf(xn, zn, [kernelShift[0], kernelShift[1]], atCoarse);
       const S = inner[T - t];
       // Divergence guard: the state after drawing this step's noise, to restart the step from.
       const startState = await snapshot(T - t);
@@ -264,9 +283,15 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       advance(xn, zn);
       xn.dispose();
       zn.dispose();
-      if (opts.recentreKernel) await recentre();
+      if (atCoarse && T - t + 1 === opts.coarseSteps) {
+        // the last coarse step: the latent goes on at full resolution
+        const xFine = doubleLatent(x, Hp, Wp);
+        x.dispose();
+        x = xFine;
+      }
+      if (opts.recentreKernel && !atCoarse) await recentre();
       outerLoss.push(lastLoss);
-      await detectTrivialSolution(T - t + 1);
+      if (!atCoarse) await detectTrivialSolution(T - t + 1);
       outerMs.push(performance.now() - tStart);
       if (hooks.onCheckpoint) await hooks.onCheckpoint(await snapshot(T - t + 1));
       if (hooks.previews && hooks.onProgress) {
@@ -282,6 +307,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
     z0.dispose();
     kernelNow.dispose();
     y.dispose();
+    yCoarse?.dispose();
     optImage.dispose();
     optKernel.dispose();
     unet.dispose();
@@ -331,7 +357,9 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       throw new SdiError('checkpoint optimiser state does not match the network');
     }
     x.dispose(); z.dispose(); kernelNow.dispose();
-    x = tf.tensor4d(c.x, [1, Hp, Wp, 1]);
+    const shape = latentShape(c.outerDone);
+    if (c.x.length !== shape[1] * shape[2]) throw new SdiError('checkpoint image latent does not match the image size and schedule');
+    x = tf.tensor4d(c.x, shape);
     z = tf.tensor2d(c.z, [1, kh * kw]);
     kernelNow = tf.tensor2d(c.kernel, [1, kh * kw]);
     kernelShift = c.kernelShift ? [c.kernelShift[0], c.kernelShift[1]] : [0, 0];
@@ -394,7 +422,8 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   /** Current image estimate (x cropped to H × W where it aligns with y) and kernel estimate. */
   async function readEstimates(): Promise<{ image: Image; kernel: Kernel }> {
     const oy = kh - 1 - Math.floor(kh / 2), ox = kw - 1 - Math.floor(kw / 2);
-    const crop = tf.slice(x, [0, oy, ox, 0], [1, H, W, 1]);
+    // during the coarse steps (a preview, an abort) the half-resolution latent is shown doubled
+    const crop = tf.tidy(() => tf.slice(x.shape[1] === Hp ? x : doubleLatent(x, Hp, Wp), [0, oy, ox, 0], [1, H, W, 1]));
     const imgData = (await crop.data()) as Float32Array;
     crop.dispose();
     // The kernel: in k-diff mode z holds G_φ(ẑ) of the last completed step; otherwise evaluate G on its input.
