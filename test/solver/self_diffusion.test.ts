@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/engine/tf.js';
 import { initBackend } from '../../src/engine/backend.js';
-import { runSelfDiffusion } from '../../src/solver/self_diffusion.js';
+import { runSelfDiffusion, solverOptionsKey, type SolverCheckpoint } from '../../src/solver/self_diffusion.js';
+import { validateSolverOptions } from '../../src/solver/options.js';
 import { defaultSolverOptions, type SolverOptions } from '../../src/solver/options.js';
 
 const tiny: SolverOptions = {
@@ -145,4 +146,31 @@ test('an iteration schedule runs S_i inner steps in outer step i: progress count
   const constant = await runSelfDiffusion(image, { ...tiny, iterationSchedule: [3, 3, 3, 3] });
   const plain = await runSelfDiffusion(image, tiny);
   assert.deepEqual(Array.from(constant.kernel.data), Array.from(plain.kernel.data));
+});
+
+test('coarseSteps: the first outer steps run on the half-resolution latent, then at full size; resumes bit-identically from either phase, leaks nothing', async () => {
+  await initBackend('cpu');
+  const opts = { ...tiny, seed: 5, coarseSteps: 2 };
+  const start = tf.memory().numTensors;
+  const checkpoints: SolverCheckpoint[] = [];
+  const full = await runSelfDiffusion(image, opts, { onCheckpoint: (c) => { checkpoints.push(c); } });
+  assert.equal(tf.memory().numTensors, start);
+  assert.equal(full.status, 'completed');
+  // 20² image, 5×5 kernel: latent 24² at full size, (10 + 3 − 1)² = 12² at half size
+  assert.deepEqual(checkpoints.map((c) => c.x.length), [144, 576, 576, 576]);
+  assert.equal(full.image.width, 20);
+  assert.ok(Math.abs(full.kernel.data.reduce((s, v) => s + v, 0) - 1) < 1e-5);
+  for (const from of [checkpoints[0], checkpoints[1]]) {
+    const resumed = await runSelfDiffusion(image, opts, { resume: from });
+    assert.deepEqual(Array.from(resumed.image.data), Array.from(full.image.data), `resumed after ${from.outerDone}`);
+    assert.deepEqual(resumed.outerLoss, full.outerLoss);
+  }
+  assert.equal(tf.memory().numTensors, start);
+  const plain = await runSelfDiffusion(image, { ...tiny, seed: 5 });
+  assert.notDeepEqual(plain.outerLoss, full.outerLoss);
+  // off (0) is the paper's schedule, with the same options key as before the option existed
+  const { coarseSteps: _omitted, ...withoutField } = { ...tiny, coarseSteps: 0 };
+  assert.equal(solverOptionsKey({ ...tiny, coarseSteps: 0 }), JSON.stringify((({ lossEvery: _l, ...rest }) => rest)(withoutField as typeof tiny)));
+  assert.throws(() => validateSolverOptions({ ...tiny, coarseSteps: 5 }), /coarseSteps must be an integer in 0…steps/);
+  await assert.rejects(runSelfDiffusion({ width: 12, height: 12, channels: 1, data: new Float32Array(144).fill(0.5) }, { ...tiny, coarseSteps: 1 }), /too small/);
 });
