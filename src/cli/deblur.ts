@@ -17,7 +17,7 @@ import { formatDuration, ProgressPrinter } from './progress.js';
 import { getMethod, methodNames, type Method, type MethodContext } from '../methods/registry.js';
 import type { Image } from '../image/image.js';
 
-const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S|SxN,SxN…] [--width C] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--region X,Y,W,H] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
+const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|balanced|paper] [--steps T] [--iters S|SxN,SxN…] [--coarse-steps C] [--width C] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--region X,Y,W,H] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
 
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, {
@@ -27,6 +27,7 @@ export async function run(argv: string[]): Promise<void> {
     preset: { type: 'string' },
     steps: { type: 'string' },
     iters: { type: 'string' },
+    'coarse-steps': { type: 'string' },
     width: { type: 'string' },
     mode: { type: 'string' },
     method: { type: 'string' },
@@ -60,6 +61,7 @@ export async function run(argv: string[]): Promise<void> {
   const kernelSize = numberOption(values['kernel-size'], 'kernel-size', { integer: true, min: 1 }) ?? 31;
   const steps = numberOption(values.steps, 'steps', { integer: true, min: 1, max: 10000 });
   const width = numberOption(values.width, 'width', { integer: true, min: 4, max: 512 });
+  const coarseSteps = numberOption(values['coarse-steps'], 'coarse-steps', { integer: true, min: 0, max: 10000 });
   const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
   // wasm threads (src/engine/wasm_threads.ts reads SDI_WASM_THREADS when the backend starts); without
   // the option it picks one thread per free core.
@@ -88,6 +90,12 @@ export async function run(argv: string[]): Promise<void> {
   // S inner iterations per outer step, or a schedule "25x15,50x15" (S for N outer steps, in order)
   if (values.iters !== undefined) Object.assign(solver, iterationsOption(values.iters, steps ?? resolveSolverOptions(preset).steps));
   if (mode !== undefined) solver.mode = mode;
+  // coarse-to-fine: the first C outer steps at half resolution (solver/coarse_scale.ts); must be ≤ the steps
+  if (coarseSteps !== undefined) {
+    const total = steps ?? resolveSolverOptions(preset).steps;
+    if (coarseSteps > total) throw new SdiError(`--coarse-steps ${coarseSteps} is more than the ${total} outer steps`);
+    solver.coarseSteps = coarseSteps;
+  }
   // Channels of the image network's convolutions (the U-Net width); the rest of the preset's architecture is kept.
   if (width !== undefined) solver.unet = { width };
 

@@ -22,6 +22,7 @@ const badCases: Array<[string, string[], RegExp]> = [
   ['option without its value', ['deblur', small, '-o', path.join(dir, 'o6.png'), '--kernel-size', '-3'], /needs a value/],
   ['width too small', ['deblur', small, '-o', path.join(dir, 'o8.png'), '--width', '2'], /--width must be ≥ 4/],
   ['schedule that does not cover the steps', ['deblur', small, '-o', path.join(dir, 'o9.png'), '--steps', '3', '--iters', '2x2'], /covers 2 outer steps, but the run has 3/],
+  ['more coarse steps than steps', ['deblur', small, '-o', path.join(dir, 'o13.png'), '--steps', '3', '--coarse-steps', '4'], /--coarse-steps 4 is more than the 3 outer steps/],
   ['unknown preset', ['deblur', small, '-o', path.join(dir, 'o7.png'), '--preset', 'turbo'], /--preset must be one of/],
   ['missing output', ['deblur', small], /missing -o/],
   ['output over the input', ['deblur', small, '-o', small, '--steps', '1', '--iters', '1', '--kernel-size', '3', '--preset', 'fast'], /refusing to overwrite the input/],

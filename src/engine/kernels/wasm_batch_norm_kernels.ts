@@ -48,6 +48,16 @@ function size(t: tf.TensorInfo): number {
   return t.shape.reduce((a, b) => a * b, 1);
 }
 
+/** `count` new float32 tensors of `like`'s shape on the heap. */
+function outputsLike(backend: WasmHeapBackend, like: tf.TensorInfo, count: number): tf.TensorInfo[] {
+  return Array.from({ length: count }, () => backend.makeOutput(like.shape.slice(), 'float32'));
+}
+
+/** Heap byte offsets of the tensors, in order (taken after every output was allocated). */
+function offsets<T extends tf.TensorInfo[]>(backend: WasmHeapBackend, ...tensors: T): { [K in keyof T]: number } {
+  return tensors.map((t) => heapOffset(backend, t)) as { [K in keyof T]: number };
+}
+
 /**
  * Instantiates the SIMD module on the wasm backend's heap (kernels/wasm_heap_module.ts) and registers its
  * kernels (idempotent). Returns false, registering nothing, where the heap cannot be found or the engine
@@ -59,30 +69,26 @@ export function installWasmBatchNormKernels(): boolean {
   if (!simd) return false;
   const register = (kernelName: string, run: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]) =>
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: run as unknown as tf.KernelFunc });
+  // each kernel: outputs shaped like its first input, then the call with every tensor's heap offset
+  const channels = (t: tf.TensorInfo) => t.shape[t.shape.length - 1];
   register(SdiCentreSquare, ({ inputs: { x, mean }, backend }) => {
-    const c = backend.makeOutput(x.shape.slice(), 'float32');
-    const sq = backend.makeOutput(x.shape.slice(), 'float32');
-    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
-    simd!.centreSquare(at(x), at(mean), at(c), at(sq), size(x), x.shape[x.shape.length - 1]);
+    const [c, sq] = outputsLike(backend, x, 2);
+    simd!.centreSquare(...offsets(backend, x, mean, c, sq), size(x), channels(x));
     return [c, sq];
   });
   register(SdiScaleShiftLeaky, ({ inputs: { centred, scale, beta }, backend, attrs }) => {
-    const out = backend.makeOutput(centred.shape.slice(), 'float32');
-    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
-    simd!.scaleShiftLeaky(at(centred), at(scale), at(beta), at(out), size(centred), centred.shape[centred.shape.length - 1], attrs.alpha ?? 1);
+    const [out] = outputsLike(backend, centred, 1);
+    simd!.scaleShiftLeaky(...offsets(backend, centred, scale, beta, out), size(centred), channels(centred), attrs.alpha ?? 1);
     return out;
   });
   register(SdiLeakyGradCentred, ({ inputs: { dy, out, centred }, backend, attrs }) => {
-    const g = backend.makeOutput(dy.shape.slice(), 'float32');
-    const gc = backend.makeOutput(dy.shape.slice(), 'float32');
-    const at = (t: tf.TensorInfo) => heapOffset(backend, t);
-    simd!.leakyGradCentred(at(dy), at(out), at(centred), at(g), at(gc), size(dy), attrs.alpha ?? 1);
+    const [g, gc] = outputsLike(backend, dy, 2);
+    simd!.leakyGradCentred(...offsets(backend, dy, out, centred, g, gc), size(dy), attrs.alpha ?? 1);
     return [g, gc];
   });
   register(SdiBatchNormInputGrad, ({ inputs: { g, centred, t, m, scale }, backend }) => {
-    const dx = backend.makeOutput(g.shape.slice(), 'float32');
-    const at = (x: tf.TensorInfo) => heapOffset(backend, x);
-    simd!.batchNormInputGradient(at(g), at(centred), at(t), at(m), at(scale), at(dx), size(g), g.shape[g.shape.length - 1]);
+    const [dx] = outputsLike(backend, g, 1);
+    simd!.batchNormInputGradient(...offsets(backend, g, centred, t, m, scale, dx), size(g), channels(g));
     return dx;
   });
   return true;
