@@ -60,11 +60,16 @@ export async function initBackend(requested: BackendName = 'wasm'): Promise<Back
   return current;
 }
 
+let heapKernels = false;
+
 /** The project's SIMD kernels on tfjs-wasm's heap (engine/kernels/*.wat); each falls back to tfjs's ops where it cannot start. */
 function installHeapKernels(): void {
-  installWasmSimdCopy();
-  installWasmBatchNormKernels();
-  installWasmAdamKernel();
+  heapKernels = [installWasmSimdCopy(), installWasmBatchNormKernels(), installWasmAdamKernel()].every(Boolean);
+}
+
+/** Whether the wasm backend runs the project's SIMD kernels on its heap (batch norm, Adam, copies), as {@link initBackend} started them. */
+export function wasmHeapKernelsActive(): boolean {
+  return heapKernels;
 }
 
 async function startWasm(): Promise<BackendInfo> {

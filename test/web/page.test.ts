@@ -106,6 +106,7 @@ describe('web page (headless Chromium)', { timeout: 180_000 }, () => {
     const page = await openPage(tinyRun);
     const engine = (await page.textContent('#engine')) ?? '';
     assert.match(engine, /WebAssembly/, 'the page says which engine it uses');
+    assert.match(engine, /fused SIMD kernels/, "the project's SIMD kernels run on tfjs-wasm's heap in the browser too");
     assert.match(engine, /chosen in the settings/, 'and why');
     await page.setInputFiles('#file-input', inputFile);
     await waitForState(page, ['ready']);

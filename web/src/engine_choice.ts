@@ -4,7 +4,7 @@
  * ("fallback") WebGPU adapter such as SwiftShader is slower than wasm, so `auto` skips it.
  * The backend itself is started by the library's initBackend (the one the CLI uses).
  */
-import { initBackend } from '../../src/engine/backend.js';
+import { initBackend, wasmHeapKernelsActive } from '../../src/engine/backend.js';
 import { tf } from '../../src/engine/tf.js';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import type { EngineInfo, EnginePreference } from './protocol.js';
@@ -88,7 +88,8 @@ async function wasmDetail(): Promise<string> {
   const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) ? 'SIMD' : 'no SIMD';
   const threaded = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
   const why = !self.crossOriginIsolated ? ' (the page is not cross-origin isolated)' : !threaded ? ' (no WebAssembly threads in this browser)' : '';
-  return `WebAssembly, ${simd}, ${threads} thread${threads === 1 ? '' : 's'}${why}`;
+  const fused = wasmHeapKernelsActive() ? ', fused SIMD kernels' : '';
+  return `WebAssembly, ${simd}${fused}, ${threads} thread${threads === 1 ? '' : 's'}${why}`;
 }
 
 function message(e: unknown): string {
