@@ -19,7 +19,8 @@
  *                                                          output conv, sigmoid, blur and loss
  *   NL_i     = 8.5d·P_{i+1} + d·m_i + 4·P_{i+1}·m_i          θ/φ/g convs and pools, f = softmax(θφᵀ/c),
  *                                                          f·g, W_z conv + BN + residual
- *   optimiser = 4 · OPTIMIZER_TEMP_COPIES · max(|θ|, |φ|)  temporaries of one Adam step on the larger group
+ *   optimiser = 4 · n_opt · max(|θ|, |φ|)                 temporaries of one Adam step on the larger group
+ *              (n_opt = OPTIMIZER_TEMP_COPIES, on wasm FUSED_OPTIMIZER_TEMP_COPIES)
  *   solver   = params + max(forward · (1 + BACKWARD_FACTOR), optimiser)
  *
  * where a conv → BatchNorm → LeakyReLU block (CBA, nn/layers.ts with the fused ops of engine/ops)
@@ -28,7 +29,8 @@
  * times the forward activations alive at its peak, and the flat Adam step (solver/flat_adam.ts)
  * briefly holds ≈ OPTIMIZER_TEMP_COPIES full-size temporaries of the group it updates (concatenated
  * gradient, new moments, the update and its parts) after the activations are freed; it dominates
- * for small images with a large kernel network (k = 31, 1000 units: 3.9 M parameters, ≈ 250 MB).
+ * for small images with a large kernel network (k = 31, 1000 units: 3.9 M parameters, ≈ 250 MB; on
+ * wasm, where the update is one SIMD pass with no intermediate vectors, ≈ 140 MB).
  * Both constants were measured with tf.profile (see
  * test/reliability/memory_estimate.test.ts, which fails when the networks change enough to need a
  * new count).
@@ -109,6 +111,11 @@ export const BACKWARD_FACTOR = 1.3;
  * measured 17 (tf.profile peak of a k = 31 kernel network step, 3.9 M parameters).
  */
 export const OPTIMIZER_TEMP_COPIES = 17;
+/**
+ * The same on the wasm backend, whose Adam update is one SIMD kernel (engine/kernels/wasm_adam_kernel.ts:
+ * the concatenated gradient and weights, the three outputs and the split): measured 9 (2026-11-27).
+ */
+export const FUSED_OPTIMIZER_TEMP_COPIES = 9;
 /** HQS restore: 28 float64 planes + a byte mask per canvas pixel (deconv/hqs.ts). */
 export const HQS_BYTES_PER_CANVAS_PIXEL = 225;
 /** Largest WebAssembly heap (32-bit addressing; tfjs-backend-wasm's emscripten heap maximum). */
@@ -191,7 +198,8 @@ export function estimateDeblurMemory(input: MemoryEstimateInput): MemoryEstimate
   const kernelNetActivations = 2 * input.kernelNet.hiddenLayers * input.kernelNet.hiddenUnits + 4 * kh * kw;
   const forward = F32 * (unetForwardElements(Hp, Wp, input.unet) + kernelNetActivations);
   const activationBytes = Math.round(forward * (1 + BACKWARD_FACTOR));
-  const optimizerBytes = F32 * OPTIMIZER_TEMP_COPIES * Math.max(parameters.image, parameters.kernel);
+  const optimizerCopies = input.backend === 'wasm' ? FUSED_OPTIMIZER_TEMP_COPIES : OPTIMIZER_TEMP_COPIES;
+  const optimizerBytes = F32 * optimizerCopies * Math.max(parameters.image, parameters.kernel);
   const solverBytes = parameterBytes + Math.max(activationBytes, optimizerBytes);
   const { width: W, height: H, channels: C } = input.image;
   const restoreBytes = input.restore === 'nonblind' ? restoreBytesPerChannel(H, W, input.kernel) : 0;
