@@ -12,7 +12,7 @@
 import { tf } from '../tf.js';
 import { KernelSwitch } from '../kernel_switch.js';
 import * as binaries from './adam_simd_binary.js';
-import { heapOffset, instantiateOnWasmHeap, type WasmHeapBackend } from './wasm_heap_module.js';
+import { heapOffsets, instantiateOnWasmHeap, outputsLike, type WasmHeapBackend } from './wasm_heap_module.js';
 
 interface AdamExports {
   adamUpdate(g: number, m: number, v: number, w: number, mOut: number, vOut: number, wOut: number, n: number,
@@ -44,10 +44,9 @@ export function installWasmAdamKernel(): boolean {
   tf.registerKernel({
     kernelName: SdiAdamUpdate, backendName: 'wasm',
     kernelFunc: (({ inputs: { g, m, v, w }, backend, attrs }: { inputs: Record<string, tf.TensorInfo>; backend: WasmHeapBackend; attrs: AdamScalars }) => {
-      const outputs = [m, v, w].map((t) => backend.makeOutput(t.shape.slice(), 'float32'));
-      const [mOut, vOut, wOut] = outputs.map((t) => heapOffset(backend, t));
+      const outputs = outputsLike(backend, g, 3); // m', v', w': all four vectors have g's length
       const { beta1, beta2, stepSize, vScale, epsilon } = attrs;
-      simd!.adamUpdate(heapOffset(backend, g), heapOffset(backend, m), heapOffset(backend, v), heapOffset(backend, w), mOut, vOut, wOut,
+      simd!.adamUpdate(...heapOffsets(backend, g, m, v, w, ...outputs as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo]),
         g.shape.reduce((a, b) => a * b, 1), beta1, 1 - beta1, beta2, 1 - beta2, stepSize, vScale, epsilon);
       return outputs;
     }) as unknown as tf.KernelFunc,

@@ -18,7 +18,7 @@
 import { tf } from '../tf.js';
 import { KernelSwitch } from '../kernel_switch.js';
 import * as binaries from './batch_norm_simd_binary.js';
-import { heapOffset, instantiateOnWasmHeap, type WasmHeapBackend } from './wasm_heap_module.js';
+import { heapOffsets, instantiateOnWasmHeap, outputsLike, type WasmHeapBackend } from './wasm_heap_module.js';
 
 interface SimdExports {
   centreSquare(x: number, mu: number, c: number, sq: number, n: number, channels: number): void;
@@ -48,15 +48,6 @@ function size(t: tf.TensorInfo): number {
   return t.shape.reduce((a, b) => a * b, 1);
 }
 
-/** `count` new float32 tensors of `like`'s shape on the heap. */
-function outputsLike(backend: WasmHeapBackend, like: tf.TensorInfo, count: number): tf.TensorInfo[] {
-  return Array.from({ length: count }, () => backend.makeOutput(like.shape.slice(), 'float32'));
-}
-
-/** Heap byte offsets of the tensors, in order (taken after every output was allocated). */
-function offsets<T extends tf.TensorInfo[]>(backend: WasmHeapBackend, ...tensors: T): { [K in keyof T]: number } {
-  return tensors.map((t) => heapOffset(backend, t)) as { [K in keyof T]: number };
-}
 
 /**
  * Instantiates the SIMD module on the wasm backend's heap (kernels/wasm_heap_module.ts) and registers its
@@ -73,22 +64,22 @@ export function installWasmBatchNormKernels(): boolean {
   const channels = (t: tf.TensorInfo) => t.shape[t.shape.length - 1];
   register(SdiCentreSquare, ({ inputs: { x, mean }, backend }) => {
     const [c, sq] = outputsLike(backend, x, 2);
-    simd!.centreSquare(...offsets(backend, x, mean, c, sq), size(x), channels(x));
+    simd!.centreSquare(...heapOffsets(backend, x, mean, c, sq), size(x), channels(x));
     return [c, sq];
   });
   register(SdiScaleShiftLeaky, ({ inputs: { centred, scale, beta }, backend, attrs }) => {
     const [out] = outputsLike(backend, centred, 1);
-    simd!.scaleShiftLeaky(...offsets(backend, centred, scale, beta, out), size(centred), channels(centred), attrs.alpha ?? 1);
+    simd!.scaleShiftLeaky(...heapOffsets(backend, centred, scale, beta, out), size(centred), channels(centred), attrs.alpha ?? 1);
     return out;
   });
   register(SdiLeakyGradCentred, ({ inputs: { dy, out, centred }, backend, attrs }) => {
     const [g, gc] = outputsLike(backend, dy, 2);
-    simd!.leakyGradCentred(...offsets(backend, dy, out, centred, g, gc), size(dy), attrs.alpha ?? 1);
+    simd!.leakyGradCentred(...heapOffsets(backend, dy, out, centred, g, gc), size(dy), attrs.alpha ?? 1);
     return [g, gc];
   });
   register(SdiBatchNormInputGrad, ({ inputs: { g, centred, t, m, scale }, backend }) => {
     const [dx] = outputsLike(backend, g, 1);
-    simd!.batchNormInputGradient(...offsets(backend, g, centred, t, m, scale, dx), size(g), channels(g));
+    simd!.batchNormInputGradient(...heapOffsets(backend, g, centred, t, m, scale, dx), size(g), channels(g));
     return dx;
   });
   return true;

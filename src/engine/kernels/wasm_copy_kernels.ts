@@ -17,14 +17,12 @@
 import { tf } from '../tf.js';
 import { KernelSwitch } from '../kernel_switch.js';
 import * as copyBinaries from './copy_simd_binary.js';
-import { instantiateOnWasmHeap } from './wasm_heap_module.js';
+import { heapOffsets, instantiateOnWasmHeap, type WasmHeapBackend } from './wasm_heap_module.js';
 
 type TypedArray = Float32Array | Int32Array | Uint8Array;
 
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+interface WasmBackendLike extends Pick<WasmHeapBackend, 'makeOutput' | 'getMemoryOffset'> {
   typedArrayFromHeap(t: tf.TensorInfo): TypedArray;
-  getMemoryOffset(dataId: unknown): number;
 }
 
 interface CopyExports {
@@ -54,7 +52,7 @@ function heapRunCopier(backend: WasmBackendLike, x: tf.TensorInfo, out: tf.Tenso
   const src = backend.typedArrayFromHeap(x), dst = backend.typedArrayFromHeap(out);
   if (!simdCopy || !wasmSimdCopySwitch.enabled) return arrayRunCopier(src, dst);
   const bytes = src.BYTES_PER_ELEMENT, copy = simdCopy;
-  const from0 = backend.getMemoryOffset(x.dataId), to0 = backend.getMemoryOffset(out.dataId);
+  const [from0, to0] = heapOffsets(backend, x, out);
   return (from, fromStride, to, toStride, run, count) =>
     copy.copyRuns(from0 + from * bytes, fromStride * bytes, to0 + to * bytes, toStride * bytes, run * bytes, count);
 }

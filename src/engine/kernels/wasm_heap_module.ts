@@ -51,7 +51,12 @@ export function instantiateOnWasmHeap<T>(binaries: WasmHeapBinaries): T | null {
   }
 }
 
-/** Byte offset of a tensor's data in the wasm heap. */
-export function heapOffset(backend: WasmHeapBackend, t: tf.TensorInfo): number {
-  return backend.getMemoryOffset(t.dataId);
+/** `count` new float32 tensors of `like`'s shape on the heap (allocate every output before taking offsets). */
+export function outputsLike(backend: WasmHeapBackend, like: tf.TensorInfo, count: number): tf.TensorInfo[] {
+  return Array.from({ length: count }, () => backend.makeOutput(like.shape.slice(), 'float32'));
+}
+
+/** Byte offsets of the tensors' data in the heap, in order. */
+export function heapOffsets<T extends tf.TensorInfo[]>(backend: Pick<WasmHeapBackend, 'getMemoryOffset'>, ...tensors: T): { [K in keyof T]: number } {
+  return tensors.map((t) => backend.getMemoryOffset(t.dataId)) as { [K in keyof T]: number };
 }

@@ -26,6 +26,18 @@ export function channelMean(x: tf.Tensor4D): tf.Tensor4D {
 }
 
 /**
+ * [∂L/∂x, ∂L/∂γ, ∂L/∂β (, ∂L/∂b)] from ∂L/∂x and the per-channel means of the batch norm's backward
+ * (count = N·H·W): ∂L/∂γ = count·r·mean(dy·c), ∂L/∂β = count·mean(dy), ∂L/∂b = count·mean(∂L/∂x).
+ */
+function batchNormGradients(dx: tf.Tensor4D, meanDy: tf.Tensor4D, meanDyC: tf.Tensor4D, inv: tf.Tensor4D, withBias: boolean): tf.Tensor[] {
+  const [n, h, w, c] = dx.shape;
+  const count = n * h * w;
+  const grads = [dx, tf.reshape(tf.mul(tf.mul(meanDyC, inv), count), [c]), tf.reshape(tf.mul(meanDy, count), [c])];
+  if (withBias) grads.push(tf.reshape(tf.mul(channelMean(dx), count), [c]));
+  return grads;
+}
+
+/**
  * y = γ·(x − μ)/√(σ² + ε) + β with batch statistics; x: [N, H, W, C], γ, β: [C]. Differentiable in all
  * three. With `bias` b ([C]) it is BN(x + b) — the BN of a conv with a bias — without forming x + b:
  * the mean subtraction removes b exactly (x + b − mean(x + b) = x − mean(x)), while ∂L/∂b = Σ ∂L/∂(x + b)
@@ -48,17 +60,13 @@ export function batchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tens
     save([centred, inv, gIn]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [c4, iv, g] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D];
-      const [n, h, w, c] = c4.shape;
-      const count = n * h * w;
       const dy4 = dy as tf.Tensor4D;
       const meanDy = channelMean(dy4);
       const meanDyC = channelMean(tf.mul(dy4, c4) as tf.Tensor4D);
       const scale = tf.mul(iv, g);
       // dx = γr·(dy − (c·r²·mean(dy·c) + mean(dy)))
       const dx = tf.mul(tf.sub(dy4, tf.add(tf.mul(c4, tf.mul(tf.square(iv), meanDyC)), meanDy)), scale) as tf.Tensor4D;
-      const grads = [dx, tf.reshape(tf.mul(tf.mul(meanDyC, iv), count), [c]), tf.reshape(tf.mul(meanDy, count), [c])];
-      if (args.length === 5) grads.push(tf.reshape(tf.mul(channelMean(dx), count), [c]));
-      return grads;
+      return batchNormGradients(dx, meanDy, meanDyC, iv, args.length === 5);
     };
     return { value, gradFunc };
   });
@@ -96,15 +104,11 @@ function wasmBatchNormLeakyRelu(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Ten
     save([centred, inv, gIn, value]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [c4, iv, g, out] = saved as [tf.Tensor4D, tf.Tensor4D, tf.Tensor1D, tf.Tensor4D];
-      const [n, h, w, c] = c4.shape;
-      const count = n * h * w;
       const [gy, gc] = leakyGradCentred(dy as tf.Tensor4D, out, c4, alpha);
       const meanDy = channelMean(gy);
       const meanDyC = channelMean(gc);
       const dx = batchNormInputGrad(gy, c4, tf.mul(tf.square(iv), meanDyC), meanDy, tf.mul(iv, g));
-      const grads = [dx, tf.reshape(tf.mul(tf.mul(meanDyC, iv), count), [c]), tf.reshape(tf.mul(meanDy, count), [c])];
-      if (args.length === 5) grads.push(tf.reshape(tf.mul(channelMean(dx), count), [c]));
-      return grads;
+      return batchNormGradients(dx, meanDy, meanDyC, iv, args.length === 5);
     };
     return { value, gradFunc };
   });
