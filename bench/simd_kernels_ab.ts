@@ -6,8 +6,9 @@
  *   SDI_WASM_THREADS=1 npx tsx bench/simd_kernels_ab.ts [width=16] [rounds=2]
  *
  * Prints, per round and setting, the median step and forward (no-gradient loss) times of 7 runs. The
- * settings: none (tfjs's own kernels), each group alone (batch norm, Adam, copies), all. Results are bit
- * for bit the same in every setting (test/engine/wasm_heap_kernels.test.ts); only the time differs.
+ * settings: none (tfjs's own kernels), each group alone (batch norm, Adam, copies, filter gradients), all.
+ * Results are bit for bit the same in every setting but the filter gradients' (float32 rounding: the SIMD
+ * kernel sums in another order; test/engine/wasm_filter_gradient_kernel.test.ts); only the time differs.
  */
 import { initBackend } from '../src/engine/backend.js';
 import { createJointStep } from './joint_step.js';
@@ -15,14 +16,16 @@ import { speedConfig } from './speed_configs.js';
 import { wasmBatchNormSwitch } from '../src/engine/kernels/wasm_batch_norm_kernels.js';
 import { wasmAdamSwitch } from '../src/engine/kernels/wasm_adam_kernel.js';
 import { wasmSimdCopySwitch } from '../src/engine/kernels/wasm_copy_kernels.js';
+import { wasmFilterGradientSwitch } from '../src/engine/kernels/wasm_filter_gradient_kernel.js';
 
 const width = Number(process.argv[2] ?? 16), rounds = Number(process.argv[3] ?? 2);
 const info = await initBackend('wasm');
 const step = createJointStep(speedConfig(256, width, 31), 'wasm');
 const median = (a: number[]) => a.slice().sort((x, y) => x - y)[a.length >> 1];
-const switches = { batchNorm: wasmBatchNormSwitch, adam: wasmAdamSwitch, copies: wasmSimdCopySwitch };
+const switches = { batchNorm: wasmBatchNormSwitch, adam: wasmAdamSwitch, copies: wasmSimdCopySwitch, filterGradient: wasmFilterGradientSwitch };
 const settings: Array<[string, Array<keyof typeof switches>]> = [
-  ['none', []], ['batch norm', ['batchNorm']], ['Adam', ['adam']], ['copies', ['copies']], ['all', ['batchNorm', 'adam', 'copies']],
+  ['none', []], ['batch norm', ['batchNorm']], ['Adam', ['adam']], ['copies', ['copies']],
+  ['filter grad', ['filterGradient']], ['all', ['batchNorm', 'adam', 'copies', 'filterGradient']],
 ];
 console.log(`256² image, width ${width}, 31×31 kernel, wasm ${info.threads} thread(s); median of 7 steps / forwards per setting`);
 for (let i = 0; i < 2; i++) await step.step();

@@ -55,6 +55,7 @@ export const wasmKernelSources: Array<[string, string]> = [
   ['batch_norm_simd.wat', 'batch_norm_simd_binary.ts'],
   ['adam_simd.wat', 'adam_simd_binary.ts'],
   ['copy_simd.wat', 'copy_simd_binary.ts'],
+  ['filter_gradient_simd.wat', 'filter_gradient_simd_binary.ts'],
 ];
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -21,6 +21,7 @@ import { startWebgpu } from './webgpu.js';
 import { installWasmCopyKernels, installWasmSimdCopy } from './kernels/wasm_copy_kernels.js';
 import { installWasmBatchNormKernels } from './kernels/wasm_batch_norm_kernels.js';
 import { installWasmAdamKernel } from './kernels/wasm_adam_kernel.js';
+import { installWasmFilterGradientKernel } from './kernels/wasm_filter_gradient_kernel.js';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgpu';
 
@@ -63,11 +64,11 @@ export async function initBackend(requested: BackendName = 'wasm'): Promise<Back
 let heapKernels = false;
 
 /** The project's SIMD kernels on tfjs-wasm's heap (engine/kernels/*.wat); each falls back to tfjs's ops where it cannot start. */
-function installHeapKernels(): void {
-  heapKernels = [installWasmSimdCopy(), installWasmBatchNormKernels(), installWasmAdamKernel()].every(Boolean);
+function installHeapKernels(threads: number): void {
+  heapKernels = [installWasmSimdCopy(), installWasmBatchNormKernels(), installWasmAdamKernel(), installWasmFilterGradientKernel(threads > 1)].every(Boolean);
 }
 
-/** Whether the wasm backend runs the project's SIMD kernels on its heap (batch norm, Adam, copies), as {@link initBackend} started them. */
+/** Whether the wasm backend runs the project's SIMD kernels on its heap (batch norm, Adam, copies, filter gradients), as {@link initBackend} started them. */
 export function wasmHeapKernelsActive(): boolean {
   return heapKernels;
 }
@@ -77,7 +78,7 @@ async function startWasm(): Promise<BackendInfo> {
   installWasmCopyKernels();
   if (tf.findBackend('wasm') !== null) {
     await tf.setBackend('wasm');
-    installHeapKernels();
+    installHeapKernels(wasm.getThreadsCount());
     return { name: 'wasm', threads: wasm.getThreadsCount(), reason: 'requested' };
   }
   let note = '';
@@ -107,7 +108,7 @@ async function startWasm(): Promise<BackendInfo> {
   if (ok) {
     await tf.ready();
     if (prepared) unrefWasmThreadWorkers();
-    installHeapKernels();
+    installHeapKernels(wasm.getThreadsCount());
     return { name: 'wasm', threads: wasm.getThreadsCount(), reason: `requested${note}` };
   }
   await tf.setBackend('cpu');

@@ -21,7 +21,7 @@
  *                                                          f·g, W_z conv + BN + residual
  *   optimiser = 4 · n_opt · max(|θ|, |φ|)                 temporaries of one Adam step on the larger group
  *              (n_opt = OPTIMIZER_TEMP_COPIES, on wasm FUSED_OPTIMIZER_TEMP_COPIES)
- *   solver   = params + max(forward · (1 + BACKWARD_FACTOR), optimiser)
+ *   solver   = params + max(forward · (1 + b), optimiser)   b = BACKWARD_FACTOR, on wasm WASM_BACKWARD_FACTOR
  *
  * where a conv → BatchNorm → LeakyReLU block (CBA, nn/layers.ts with the fused ops of engine/ops)
  * keeps 6 tensors of its output size (conv, +bias, BN's x̂ and output, LeakyReLU's slope and output)
@@ -106,6 +106,13 @@ const CBA_TENSORS = 6;
  * (peak − params)/forward = 2.24–2.33); test/reliability/memory_estimate.test.ts checks it.
  */
 export const BACKWARD_FACTOR = 1.3;
+/**
+ * The same on the wasm backend, whose filter gradients are one SIMD kernel reading x and dy in place
+ * (engine/kernels/wasm_filter_gradient_kernel.ts) instead of matMuls over a channel-major copy of x and
+ * its window slices: measured (peak − params)/forward − 1 = 0.47–0.66 for 8–64-channel U-Nets on
+ * 24–96 px images (2026-11-28).
+ */
+export const WASM_BACKWARD_FACTOR = 0.55;
 /**
  * Full-size temporaries of one flat Adam step, in copies of the updated group's parameters:
  * measured 17 (tf.profile peak of a k = 31 kernel network step, 3.9 M parameters).
@@ -197,7 +204,7 @@ export function estimateDeblurMemory(input: MemoryEstimateInput): MemoryEstimate
   const parameterBytes = 4 * F32 * (parameters.image + parameters.kernel);
   const kernelNetActivations = 2 * input.kernelNet.hiddenLayers * input.kernelNet.hiddenUnits + 4 * kh * kw;
   const forward = F32 * (unetForwardElements(Hp, Wp, input.unet) + kernelNetActivations);
-  const activationBytes = Math.round(forward * (1 + BACKWARD_FACTOR));
+  const activationBytes = Math.round(forward * (1 + (input.backend === 'wasm' ? WASM_BACKWARD_FACTOR : BACKWARD_FACTOR)));
   const optimizerCopies = input.backend === 'wasm' ? FUSED_OPTIMIZER_TEMP_COPIES : OPTIMIZER_TEMP_COPIES;
   const optimizerBytes = F32 * optimizerCopies * Math.max(parameters.image, parameters.kernel);
   const solverBytes = parameterBytes + Math.max(activationBytes, optimizerBytes);

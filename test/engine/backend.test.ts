@@ -104,6 +104,33 @@ test('a solver run gives bit-identical results with 1 and 2 wasm threads', () =>
   assert.equal(two[1], one[1], 'image and kernel differ between 1 and 2 threads');
 });
 
+test('the SIMD filter gradient shares its work with a helper thread on 2 wasm threads, with the same bits, and the process exits by itself', () => {
+  const script = [
+    `import { createHash } from 'node:crypto';`,
+    `import { tf } from ${projectModule('src/engine/tf.js')};`,
+    `import { initBackend } from ${projectModule('src/engine/backend.js')};`,
+    `import { convGeometry } from ${projectModule('src/engine/gradients/conv_geometry.js')};`,
+    `import { conv2dFilterGradient } from ${projectModule('src/engine/gradients/conv2d_filter_gradient.js')};`,
+    `import { wasmFilterGradientThreads } from ${projectModule('src/engine/kernels/wasm_filter_gradient_kernel.js')};`,
+    "const info = await initBackend('wasm');",
+    'for (let i = 0; i < 100 && wasmFilterGradientThreads() < info.threads; i++) await new Promise((r) => setTimeout(r, 50));',
+    'const x = tf.tensor4d(Float32Array.from({ length: 30 * 41 * 24 }, (_, i) => Math.sin(i * 0.37)), [1, 30, 41, 24]);',
+    'const dy = tf.tensor4d(Float32Array.from({ length: 15 * 21 * 16 }, (_, i) => Math.cos(i * 0.11)), [1, 15, 21, 16]);',
+    "const g = convGeometry(x.shape, [3, 3, 24, 16], { strides: 2, pad: 'same' });",
+    "const dw = conv2dFilterGradient(x, dy, g, 'simd').dataSync();",
+    "console.log(info.threads + ' ' + wasmFilterGradientThreads() + ' ' + createHash('sha256').update(Buffer.from(dw.buffer)).digest('hex'));",
+  ];
+  const run = (threads: string) => {
+    const result = runWasmScript(script, threads, 60_000);
+    assert.equal(result.signal, null, 'killed by the timeout: the helper thread kept the process alive');
+    assert.equal(result.status, 0, result.stderr.slice(-2000));
+    return result.stdout.trim().split(' ');
+  };
+  const [one, two] = [run('1'), run('2')];
+  assert.deepEqual([one[0], one[1], two[0], two[1]], ['1', '1', '2', '2']);
+  assert.equal(two[2], one[2], 'the filter gradient differs between 1 and 2 threads');
+});
+
 test('webgpu either starts or fails with a one-line SdiError saying why', async () => {
   try {
     const info = await initBackend('webgpu');

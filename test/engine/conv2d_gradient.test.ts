@@ -7,6 +7,7 @@ import { convGeometry, type Conv2DAttributes } from '../../src/engine/gradients/
 import { blockedApplies, conv2dInputGradient, type InputGradientMethod } from '../../src/engine/gradients/conv2d_input_gradient.js';
 import { batchedTapMatMulFilterGradient, batchedMatMulFilterGradient1x1, conv2dFilterGradient, type FilterGradientMethod } from '../../src/engine/gradients/conv2d_filter_gradient.js';
 import { Rng } from '../../src/rng.js';
+import { wasmFilterGradientApplies } from '../../src/engine/kernels/wasm_filter_gradient_kernel.js';
 
 type Pad = Conv2DAttributes['pad'];
 interface Case { x: [number, number, number, number]; w: [number, number, number, number]; stride: number | [number, number]; pad: Pad }
@@ -30,6 +31,11 @@ const cases: Case[] = [
   { x: [1, 12, 11, 2], w: [3, 3, 2, 3], stride: 1, pad: 2 },
   { x: [1, 12, 11, 2], w: [3, 3, 2, 3], stride: [2, 1], pad: [[0, 0], [2, 1], [0, 3], [0, 0]] },
   { x: [1, 13, 11, 2], w: [5, 5, 2, 3], stride: 3, pad: 'same' },
+  // shapes the wasm SIMD filter gradient takes (Cin % 4 = 0, Cout % 8 = 0): rows longer than its pixel block, a batch, strides, 1×1, 5×5
+  { x: [1, 21, 75, 12], w: [3, 3, 12, 8], stride: 1, pad: 'valid' },
+  { x: [2, 11, 13, 8], w: [3, 3, 8, 16], stride: 2, pad: 'same' },
+  { x: [1, 9, 9, 4], w: [5, 5, 4, 8], stride: 1, pad: 'same' },
+  { x: [1, 7, 7, 8], w: [1, 1, 8, 8], stride: 1, pad: 'valid' },
 ];
 
 function label(c: Case): string {
@@ -89,7 +95,7 @@ test('the registered Conv2D gradient on wasm equals tfjs\'s own gradient on cpu'
 
 test('every input- and filter-gradient method agrees with tfjs on cpu', () => {
   const inputMethods: InputGradientMethod[] = ['direct', 'polyphase', 'blocked', 'native'];
-  const filterMethods: FilterGradientMethod[] = ['blocked', 'channelsAsBatch', 'stripsAsBatch', 'tapMatMul', 'flatTapMatMul', 'matMul1x1', 'batchedMatMul1x1', 'channelMajorTapMatMul', 'batchedTapMatMul'];
+  const filterMethods: FilterGradientMethod[] = ['blocked', 'channelsAsBatch', 'stripsAsBatch', 'tapMatMul', 'flatTapMatMul', 'matMul1x1', 'batchedMatMul1x1', 'channelMajorTapMatMul', 'batchedTapMatMul', 'simd'];
   for (const [i, c] of cases.entries()) {
     const ref = referenceGradients(c, 200 + i);
     tf.setBackend('wasm');
@@ -106,6 +112,7 @@ test('every input- and filter-gradient method agrees with tfjs on cpu', () => {
     }
     for (const m of filterMethods) {
       if (m === 'blocked' && !blockedApplies(g)) continue;
+      if (m === 'simd' && !wasmFilterGradientApplies(g.inChannels, g.outChannels)) continue;
       if ((m === 'matMul1x1' || m === 'batchedMatMul1x1') && !(g.filterHeight === 1 && g.filterWidth === 1 && strideOne && g.padTop === 0 && g.padLeft === 0)) continue;
       const dw = tf.tidy(() => conv2dFilterGradient(x, dy, g, m).dataSync());
       assert.ok(relativeError(dw, ref.dw) < tolerance, `filter ${m} ${label(c)}: ${relativeError(dw, ref.dw)}`);

@@ -1,0 +1,139 @@
+/**
+ * A second thread for the project's wasm heap kernels (Node, tfjs-wasm's threaded binary): a
+ * `worker_threads` worker that instantiates the same module on the same shared `WebAssembly.Memory`
+ * and runs one export call at a time while the main thread runs its own share of the work, so a
+ * kernel that splits its output in two disjoint halves takes about half the time:
+ *
+ *     helper.begin('f', argsForSecondHalf)   // the worker starts
+ *     exports.f(...argsForFirstHalf)          // the main thread works meanwhile
+ *     helper.finish()                        // waits for the worker (Atomics.wait)
+ *
+ * tfjs-wasm's own kernels use its pthread pool; ours run between them, when that pool is idle, so the
+ * two never compete for the cores. The call's arguments travel through a small shared block (numbers
+ * only: byte offsets, sizes, float32 scalars). Where there is no shared heap, no `worker_threads`
+ * (browsers) or the worker has not started yet, `begin` returns false and the caller does all the work.
+ */
+import type { WasmHeapBinaries } from './wasm_heap_module.js';
+
+/** Control words (Int32Array indices) of the shared block. */
+const REQUEST = 0, DONE = 1, FUNCTION = 2, ARG_COUNT = 3, READY = 4, FAILED = 5, CONTROL_WORDS = 8;
+const MAX_ARGS = 32;
+/** A call that takes longer than this has lost its worker (no kernel call takes seconds). */
+const finishTimeoutMs = 120_000;
+
+/** The worker's script (CommonJS, run with `eval: true`): instantiate, signal ready, then serve calls until REQUEST < 0. */
+const workerSource = `
+const { workerData } = require('node:worker_threads');
+const { memory, binary, names, control, args } = workerData;
+const exports_ = new WebAssembly.Instance(new WebAssembly.Module(binary), { env: { memory } }).exports;
+const fns = names.map((n) => exports_[n]);
+const ctrl = new Int32Array(control), values = new Float64Array(args);
+Atomics.store(ctrl, ${READY}, 1);
+Atomics.notify(ctrl, ${READY});
+let seen = 0;
+for (;;) {
+  Atomics.wait(ctrl, ${REQUEST}, seen);
+  seen = Atomics.load(ctrl, ${REQUEST});
+  if (seen < 0) break;
+  try {
+    fns[ctrl[${FUNCTION}]](...Array.from(values.subarray(0, ctrl[${ARG_COUNT}])));
+    Atomics.store(ctrl, ${FAILED}, 0);
+  } catch (e) {
+    Atomics.store(ctrl, ${FAILED}, 1);
+  }
+  Atomics.store(ctrl, ${DONE}, seen);
+  Atomics.notify(ctrl, ${DONE});
+}
+`;
+
+interface NodeWorker { unref(): void; terminate(): Promise<number> }
+interface WorkerThreadsModule { Worker: new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker }
+
+/** Node's `worker_threads`, loaded synchronously (`process.getBuiltinModule`, Node ≥ 20.16), or null (browsers, older Node). */
+function workerThreads(): WorkerThreadsModule | null {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+  try {
+    return (proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreadsModule | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export class HeapHelperThread {
+  private readonly control: Int32Array;
+  private readonly args: Float64Array;
+  private readonly names: readonly string[];
+  private readonly worker: NodeWorker;
+  private request = 0;
+  private pending = false;
+
+  private constructor(worker: NodeWorker, control: Int32Array, args: Float64Array, names: readonly string[]) {
+    this.worker = worker;
+    this.control = control;
+    this.args = args;
+    this.names = names;
+  }
+
+  /**
+   * Starts a worker running `binaries` (the shared-memory one) on `memory` for the exports `names`, or
+   * returns null where that cannot be done (the memory is not shared, no worker_threads).
+   */
+  static start(binaries: WasmHeapBinaries, memory: WebAssembly.Memory, names: readonly string[]): HeapHelperThread | null {
+    if (typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) return null;
+    const threads = workerThreads();
+    if (!threads) return null;
+    const control = new SharedArrayBuffer(CONTROL_WORDS * 4), args = new SharedArrayBuffer(MAX_ARGS * 8);
+    try {
+      const binary = Uint8Array.from(atob(binaries.sharedMemoryBinary), (c) => c.charCodeAt(0));
+      const worker = new threads.Worker(workerSource, { eval: true, workerData: { memory, binary, names: [...names], control, args } });
+      worker.unref();
+      return new HeapHelperThread(worker, new Int32Array(control), new Float64Array(args), names);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Whether the worker has its module instantiated and waits for calls. */
+  get ready(): boolean {
+    return Atomics.load(this.control, READY) === 1;
+  }
+
+  /** Starts `name(...args)` on the worker; false (nothing started) if it is not ready or a call is pending. */
+  begin(name: string, args: readonly number[]): boolean {
+    if (this.pending || !this.ready) return false;
+    const index = this.names.indexOf(name);
+    if (index < 0 || args.length > MAX_ARGS) throw new RangeError(`HeapHelperThread: unknown export ${name} or more than ${MAX_ARGS} arguments`);
+    this.args.set(args);
+    this.control[FUNCTION] = index;
+    this.control[ARG_COUNT] = args.length;
+    this.request += 1;
+    this.pending = true;
+    Atomics.store(this.control, REQUEST, this.request);
+    Atomics.notify(this.control, REQUEST);
+    return true;
+  }
+
+  /** Waits for the call `begin` started; throws if it failed in the worker. */
+  finish(): void {
+    if (!this.pending) return;
+    const started = Date.now();
+    for (;;) {
+      const done = Atomics.load(this.control, DONE);
+      if (done === this.request) break;
+      if (Date.now() - started > finishTimeoutMs) {
+        this.pending = false;
+        throw new Error(`HeapHelperThread: ${this.names[this.control[FUNCTION]]} did not finish in the helper thread within ${finishTimeoutMs / 1000} s`);
+      }
+      Atomics.wait(this.control, DONE, done, 1000);
+    }
+    this.pending = false;
+    if (Atomics.load(this.control, FAILED) !== 0) throw new Error(`HeapHelperThread: ${this.names[this.control[FUNCTION]]} failed in the helper thread`);
+  }
+
+  /** Stops the worker. */
+  async stop(): Promise<void> {
+    Atomics.store(this.control, REQUEST, -1);
+    Atomics.notify(this.control, REQUEST);
+    await this.worker.terminate();
+  }
+}
