@@ -65,7 +65,7 @@ let heapKernels = false;
 
 /** The project's SIMD kernels on tfjs-wasm's heap (engine/kernels/*.wat); each falls back to tfjs's ops where it cannot start. */
 function installHeapKernels(threads: number): void {
-  heapKernels = [installWasmSimdCopy(), installWasmBatchNormKernels(), installWasmAdamKernel(), installWasmFilterGradientKernel(threads > 1)].every(Boolean);
+  heapKernels = [installWasmSimdCopy(), installWasmBatchNormKernels(threads > 1), installWasmAdamKernel(threads > 1), installWasmFilterGradientKernel(threads > 1)].every(Boolean);
 }
 
 /** Whether the wasm backend runs the project's SIMD kernels on its heap (batch norm, Adam, copies, filter gradients), as {@link initBackend} started them. */

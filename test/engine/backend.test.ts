@@ -104,7 +104,7 @@ test('a solver run gives bit-identical results with 1 and 2 wasm threads', () =>
   assert.equal(two[1], one[1], 'image and kernel differ between 1 and 2 threads');
 });
 
-test('the SIMD filter gradient shares its work with a helper thread on 2 wasm threads, with the same bits, and the process exits by itself', () => {
+test('the SIMD filter gradient, batch norm and Adam kernels share their work with helper threads on 2 wasm threads, with the same bits, and the process exits by itself', () => {
   const script = [
     `import { createHash } from 'node:crypto';`,
     `import { tf } from ${projectModule('src/engine/tf.js')};`,
@@ -112,13 +112,25 @@ test('the SIMD filter gradient shares its work with a helper thread on 2 wasm th
     `import { convGeometry } from ${projectModule('src/engine/gradients/conv_geometry.js')};`,
     `import { conv2dFilterGradient } from ${projectModule('src/engine/gradients/conv2d_filter_gradient.js')};`,
     `import { wasmFilterGradientThreads } from ${projectModule('src/engine/kernels/wasm_filter_gradient_kernel.js')};`,
+    `import { batchNormLeakyRelu } from ${projectModule('src/engine/ops/batch_norm.js')};`,
+    `import { adamUpdate } from ${projectModule('src/engine/kernels/wasm_adam_kernel.js')};`,
+    `import { sharedCallCount } from ${projectModule('src/engine/kernels/heap_helper_thread.js')};`,
     "const info = await initBackend('wasm');",
     'for (let i = 0; i < 100 && wasmFilterGradientThreads() < info.threads; i++) await new Promise((r) => setTimeout(r, 50));',
     'const x = tf.tensor4d(Float32Array.from({ length: 30 * 41 * 24 }, (_, i) => Math.sin(i * 0.37)), [1, 30, 41, 24]);',
     'const dy = tf.tensor4d(Float32Array.from({ length: 15 * 21 * 16 }, (_, i) => Math.cos(i * 0.11)), [1, 15, 21, 16]);',
     "const g = convGeometry(x.shape, [3, 3, 24, 16], { strides: 2, pad: 'same' });",
-    "const dw = conv2dFilterGradient(x, dy, g, 'simd').dataSync();",
-    "console.log(info.threads + ' ' + wasmFilterGradientThreads() + ' ' + createHash('sha256').update(Buffer.from(dw.buffer)).digest('hex'));",
+    "const h = createHash('sha256');",
+    "h.update(Buffer.from(conv2dFilterGradient(x, dy, g, 'simd').dataSync().buffer));",
+    // batch norm + LeakyReLU (value and gradients) and Adam on tensors large enough to be split (≥ 65 536 values)
+    'const xb = tf.tensor4d(Float32Array.from({ length: 48 * 48 * 32 }, (_, i) => Math.sin(i * 0.013) + 0.1 * Math.cos(i)), [1, 48, 48, 32]);',
+    'const gamma = tf.linspace(0.5, 1.5, 32), beta = tf.linspace(-0.2, 0.2, 32);',
+    'const r = tf.tensor4d(Float32Array.from({ length: 48 * 48 * 32 }, (_, i) => Math.cos(i * 0.007)), [1, 48, 48, 32]);',
+    'const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(batchNormLeakyRelu(a as tf.Tensor4D, b as tf.Tensor1D, c as tf.Tensor1D, 0.2), r)) as tf.Scalar)([xb, gamma, beta]);',
+    'for (const t of [value, ...grads]) h.update(Buffer.from(t.dataSync().buffer));',
+    'const v = (k: number) => tf.tensor1d(Float32Array.from({ length: 100_003 }, (_, i) => Math.sin(i * 0.001 * k) ** 2 + 0.01 * k));',
+    'for (const t of adamUpdate(v(1), v(2), v(3), v(4), { beta1: 0.9, beta2: 0.999, stepSize: 1e-3, vScale: 1.001, epsilon: 1e-8 })) h.update(Buffer.from(t.dataSync().buffer));',
+    "console.log(info.threads + ' ' + wasmFilterGradientThreads() + ' ' + h.digest('hex') + ' ' + sharedCallCount());",
   ];
   const run = (threads: string) => {
     const result = runWasmScript(script, threads, 60_000);
@@ -128,7 +140,9 @@ test('the SIMD filter gradient shares its work with a helper thread on 2 wasm th
   };
   const [one, two] = [run('1'), run('2')];
   assert.deepEqual([one[0], one[1], two[0], two[1]], ['1', '1', '2', '2']);
-  assert.equal(two[2], one[2], 'the filter gradient differs between 1 and 2 threads');
+  assert.equal(one[3], '0', 'one thread: no call shared');
+  assert.ok(Number(two[3]) >= 4, `two threads: ${two[3]} batch norm / Adam calls shared with a helper thread`);
+  assert.equal(two[2], one[2], 'the filter gradient, batch norm or Adam outputs differ between 1 and 2 threads');
 });
 
 test('webgpu either starts or fails with a one-line SdiError saying why', async () => {

@@ -14,6 +14,10 @@
  * (browsers) or the worker has not started yet, `begin` returns false and the caller does all the work.
  */
 import type { WasmHeapBinaries } from './wasm_heap_module.js';
+import { KernelSwitch } from '../kernel_switch.js';
+
+/** On unless turned off (to measure what the helper threads save): off, every kernel runs on the main thread alone. */
+export const helperThreadSwitch = new KernelSwitch();
 
 /** Control words (Int32Array indices) of the shared block. */
 const REQUEST = 0, DONE = 1, FUNCTION = 2, ARG_COUNT = 3, READY = 4, FAILED = 5, CONTROL_WORDS = 8;
@@ -98,9 +102,9 @@ export class HeapHelperThread {
     return Atomics.load(this.control, READY) === 1;
   }
 
-  /** Starts `name(...args)` on the worker; false (nothing started) if it is not ready or a call is pending. */
+  /** Starts `name(...args)` on the worker; false (nothing started) if it is not ready, a call is pending or {@link helperThreadSwitch} is off. */
   begin(name: string, args: readonly number[]): boolean {
-    if (this.pending || !this.ready) return false;
+    if (this.pending || !this.ready || !helperThreadSwitch.enabled) return false;
     const index = this.names.indexOf(name);
     if (index < 0 || args.length > MAX_ARGS) throw new RangeError(`HeapHelperThread: unknown export ${name} or more than ${MAX_ARGS} arguments`);
     this.args.set(args);
@@ -135,5 +139,37 @@ export class HeapHelperThread {
     Atomics.store(this.control, REQUEST, -1);
     Atomics.notify(this.control, REQUEST);
     await this.worker.terminate();
+  }
+}
+
+/** Fewest values an elementwise call splits over two threads (below it, waking the worker costs more than it saves). */
+export const SPLIT_MIN_VALUES = 1 << 16;
+
+let splitCalls = 0;
+
+/** How many calls {@link runInHalves} has shared with a helper thread in this process (for tests). */
+export function sharedCallCount(): number {
+  return splitCalls;
+}
+
+/**
+ * Runs an elementwise export over n values in two halves, the second on `helper` (where there is one and
+ * it takes the call), split at a multiple of `granule` values (the channel count, so both halves start at
+ * channel 0); `args(start, count)` gives the export's arguments for the values [start, start + count).
+ * Each value is computed by exactly one thread with the same operations, so the result is the same bits
+ * as one call over all n.
+ */
+export function runInHalves(helper: HeapHelperThread | null, name: string, run: (...args: number[]) => void, n: number, granule: number,
+  args: (start: number, count: number) => number[]): void {
+  const half = granule * Math.ceil(n / (2 * granule));
+  if (helper && n >= SPLIT_MIN_VALUES && half < n && helper.begin(name, args(half, n - half))) {
+    splitCalls += 1;
+    try {
+      run(...args(0, half));
+    } finally {
+      helper.finish();
+    }
+  } else {
+    run(...args(0, n));
   }
 }

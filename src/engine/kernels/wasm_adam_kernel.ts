@@ -12,7 +12,8 @@
 import { tf } from '../tf.js';
 import { KernelSwitch } from '../kernel_switch.js';
 import * as binaries from './adam_simd_binary.js';
-import { heapOffsets, instantiateOnWasmHeap, outputsLike, type WasmHeapBackend } from './wasm_heap_module.js';
+import { heapOffsets, instantiateOnWasmHeap, outputsLike, wasmBackendMemory, type WasmHeapBackend } from './wasm_heap_module.js';
+import { HeapHelperThread, runInHalves } from './heap_helper_thread.js';
 
 interface AdamExports {
   adamUpdate(g: number, m: number, v: number, w: number, mOut: number, vOut: number, wOut: number, n: number,
@@ -35,22 +36,31 @@ export const SdiAdamUpdate = 'SdiAdamUpdate';
 export const wasmAdamSwitch = new KernelSwitch();
 
 let simd: AdamExports | null = null;
+let helper: HeapHelperThread | null = null;
 
-/** Instantiates the module on the wasm backend's heap and registers the kernel (idempotent); false where it cannot. */
-export function installWasmAdamKernel(): boolean {
-  if (simd) return true;
-  simd = instantiateOnWasmHeap<AdamExports>(binaries);
-  if (!simd) return false;
-  tf.registerKernel({
-    kernelName: SdiAdamUpdate, backendName: 'wasm',
-    kernelFunc: (({ inputs: { g, m, v, w }, backend, attrs }: { inputs: Record<string, tf.TensorInfo>; backend: WasmHeapBackend; attrs: AdamScalars }) => {
-      const outputs = outputsLike(backend, g, 3); // m', v', w': all four vectors have g's length
-      const { beta1, beta2, stepSize, vScale, epsilon } = attrs;
-      simd!.adamUpdate(...heapOffsets(backend, g, m, v, w, ...outputs as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo]),
-        g.shape.reduce((a, b) => a * b, 1), beta1, 1 - beta1, beta2, 1 - beta2, stepSize, vScale, epsilon);
-      return outputs;
-    }) as unknown as tf.KernelFunc,
-  });
+/**
+ * Instantiates the module on the wasm backend's heap and registers the kernel (idempotent); false where it
+ * cannot. With `helperThread` (two or more wasm threads on a shared heap) a worker updates half the vector.
+ */
+export function installWasmAdamKernel(helperThread = false): boolean {
+  if (!simd) {
+    simd = instantiateOnWasmHeap<AdamExports>(binaries);
+    if (!simd) return false;
+    const k = simd;
+    tf.registerKernel({
+      kernelName: SdiAdamUpdate, backendName: 'wasm',
+      kernelFunc: (({ inputs: { g, m, v, w }, backend, attrs }: { inputs: Record<string, tf.TensorInfo>; backend: WasmHeapBackend; attrs: AdamScalars }) => {
+        const outputs = outputsLike(backend, g, 3); // m', v', w': all four vectors have g's length
+        const { beta1, beta2, stepSize, vScale, epsilon } = attrs;
+        const at = heapOffsets(backend, g, m, v, w, ...outputs as [tf.TensorInfo, tf.TensorInfo, tf.TensorInfo]);
+        runInHalves(helper, 'adamUpdate', k.adamUpdate, g.shape.reduce((a, b) => a * b, 1), 4,
+          (start, n) => [...at.map((offset) => offset + 4 * start), n, beta1, 1 - beta1, beta2, 1 - beta2, stepSize, vScale, epsilon]);
+        return outputs;
+      }) as unknown as tf.KernelFunc,
+    });
+  }
+  const memory = wasmBackendMemory();
+  if (helperThread && !helper && memory) helper = HeapHelperThread.start(binaries, memory, ['adamUpdate']);
   return true;
 }
 

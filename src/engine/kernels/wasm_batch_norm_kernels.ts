@@ -13,12 +13,14 @@
  *
  * (μ, s, β, t, m per channel.) The float32 operations are the ones of the tfjs composition they replace,
  * in the same order, so results are bit for bit the same (test/engine/wasm_heap_kernels.test.ts).
- * Single-threaded, like tfjs-wasm's own elementwise kernels.
+ * On tfjs-wasm's threaded binary (Node) a helper thread (kernels/heap_helper_thread.ts) does the second half
+ * of the pixels of each large call, with the same bits.
  */
 import { tf } from '../tf.js';
 import { KernelSwitch } from '../kernel_switch.js';
 import * as binaries from './batch_norm_simd_binary.js';
-import { heapOffsets, instantiateOnWasmHeap, outputsLike, type WasmHeapBackend } from './wasm_heap_module.js';
+import { heapOffsets, instantiateOnWasmHeap, outputsLike, wasmBackendMemory, type WasmHeapBackend } from './wasm_heap_module.js';
+import { HeapHelperThread, runInHalves } from './heap_helper_thread.js';
 
 interface SimdExports {
   centreSquare(x: number, mu: number, c: number, sq: number, n: number, channels: number): void;
@@ -43,6 +45,7 @@ export const SdiBatchNormInputGrad = 'SdiBatchNormInputGrad';
 export const wasmBatchNormSwitch = new KernelSwitch();
 
 let simd: SimdExports | null = null;
+let helper: HeapHelperThread | null = null;
 
 function size(t: tf.TensorInfo): number {
   return t.shape.reduce((a, b) => a * b, 1);
@@ -52,37 +55,50 @@ function size(t: tf.TensorInfo): number {
 /**
  * Instantiates the SIMD module on the wasm backend's heap (kernels/wasm_heap_module.ts) and registers its
  * kernels (idempotent). Returns false, registering nothing, where the heap cannot be found or the engine
- * lacks wasm SIMD; the callers then keep the tfjs composition.
+ * lacks wasm SIMD; the callers then keep the tfjs composition. With `helperThread` (two or more wasm threads
+ * on a shared heap) a worker takes half of each large call.
  */
-export function installWasmBatchNormKernels(): boolean {
-  if (simd) return true;
-  simd = instantiateOnWasmHeap<SimdExports>(binaries);
-  if (!simd) return false;
+export function installWasmBatchNormKernels(helperThread = false): boolean {
+  if (!simd) {
+    simd = instantiateOnWasmHeap<SimdExports>(binaries);
+    if (!simd) return false;
+    registerKernels(simd);
+  }
+  const memory = wasmBackendMemory();
+  if (helperThread && !helper && memory) helper = HeapHelperThread.start(binaries, memory, ['centreSquare', 'scaleShiftLeaky', 'leakyGradCentred', 'batchNormInputGradient']);
+  return true;
+}
+
+function registerKernels(k: SimdExports): void {
   const register = (kernelName: string, run: (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]) =>
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: run as unknown as tf.KernelFunc });
-  // each kernel: outputs shaped like its first input, then the call with every tensor's heap offset
+  // each kernel: outputs shaped like its first input, then the call with every tensor's heap offset, over
+  // all values at once or in two halves on two threads (whole pixels, so per-channel vectors stay aligned)
   const channels = (t: tf.TensorInfo) => t.shape[t.shape.length - 1];
   register(SdiCentreSquare, ({ inputs: { x, mean }, backend }) => {
     const [c, sq] = outputsLike(backend, x, 2);
-    simd!.centreSquare(...heapOffsets(backend, x, mean, c, sq), size(x), channels(x));
+    const [xAt, muAt, cAt, sqAt] = heapOffsets(backend, x, mean, c, sq), C = channels(x);
+    runInHalves(helper, 'centreSquare', k.centreSquare, size(x), C, (at, n) => [xAt + 4 * at, muAt, cAt + 4 * at, sqAt + 4 * at, n, C]);
     return [c, sq];
   });
   register(SdiScaleShiftLeaky, ({ inputs: { centred, scale, beta }, backend, attrs }) => {
     const [out] = outputsLike(backend, centred, 1);
-    simd!.scaleShiftLeaky(...heapOffsets(backend, centred, scale, beta, out), size(centred), channels(centred), attrs.alpha ?? 1);
+    const [cAt, sAt, betaAt, outAt] = heapOffsets(backend, centred, scale, beta, out), C = channels(centred), alpha = attrs.alpha ?? 1;
+    runInHalves(helper, 'scaleShiftLeaky', k.scaleShiftLeaky, size(centred), C, (at, n) => [cAt + 4 * at, sAt, betaAt, outAt + 4 * at, n, C, alpha]);
     return out;
   });
   register(SdiLeakyGradCentred, ({ inputs: { dy, out, centred }, backend, attrs }) => {
     const [g, gc] = outputsLike(backend, dy, 2);
-    simd!.leakyGradCentred(...heapOffsets(backend, dy, out, centred, g, gc), size(dy), attrs.alpha ?? 1);
+    const [dyAt, outAt, cAt, gAt, gcAt] = heapOffsets(backend, dy, out, centred, g, gc), alpha = attrs.alpha ?? 1;
+    runInHalves(helper, 'leakyGradCentred', k.leakyGradCentred, size(dy), 4, (at, n) => [dyAt + 4 * at, outAt + 4 * at, cAt + 4 * at, gAt + 4 * at, gcAt + 4 * at, n, alpha]);
     return [g, gc];
   });
   register(SdiBatchNormInputGrad, ({ inputs: { g, centred, t, m, scale }, backend }) => {
     const [dx] = outputsLike(backend, g, 1);
-    simd!.batchNormInputGradient(...heapOffsets(backend, g, centred, t, m, scale, dx), size(g), channels(g));
+    const [gAt, cAt, tAt, mAt, sAt, dxAt] = heapOffsets(backend, g, centred, t, m, scale, dx), C = channels(g);
+    runInHalves(helper, 'batchNormInputGradient', k.batchNormInputGradient, size(g), C, (at, n) => [gAt + 4 * at, cAt + 4 * at, tAt, mAt, sAt, dxAt + 4 * at, n, C]);
     return dx;
   });
-  return true;
 }
 
 /** Whether the fused kernels apply to a [N, H, W, C] tensor on the active backend: wasm, installed, C a multiple of 4. */
