@@ -18,6 +18,7 @@ import { initBackend } from '../src/engine/backend.js';
 import { convGeometry, convFlops, type ConvGeometry } from '../src/engine/gradients/conv_geometry.js';
 import { chooseInputGradientMethod, conv2dInputGradient } from '../src/engine/gradients/conv2d_input_gradient.js';
 import { chooseFilterGradientMethod, conv2dFilterGradient } from '../src/engine/gradients/conv2d_filter_gradient.js';
+import { wasmFilterGradientSwitch } from '../src/engine/kernels/wasm_filter_gradient_kernel.js';
 import { blockedCorrelation } from '../src/engine/ops/blocked_correlation.js';
 import { batchNormTrain } from '../src/engine/ops/batch_norm.js';
 import { leakyRelu } from '../src/engine/ops/leaky_relu.js';
@@ -68,6 +69,15 @@ function convRows(c: ConvCase, reps: number) {
   rows.push(row('input gradient, tfjs default (conv2dTranspose)', measure(() => tf.conv2dTranspose(dy, w, c.x, c.stride, c.pad), 1)));
   rows.push(row('input gradient, engine', measure(() => conv2dInputGradient(dy, w, g), reps), chooseInputGradientMethod(g)));
   rows.push(row('filter gradient, engine', measure(() => conv2dFilterGradient(x, dy, g), reps), chooseFilterGradientMethod(g)));
+  if (chooseFilterGradientMethod(g) === 'simd') {
+    // what the engine did before its SIMD kernel (and does where the channel counts do not fit it)
+    const previous = wasmFilterGradientSwitch.set(false);
+    try {
+      rows.push(row('filter gradient, engine without the SIMD kernel', measure(() => conv2dFilterGradient(x, dy, g), reps), chooseFilterGradientMethod(g)));
+    } finally {
+      wasmFilterGradientSwitch.set(previous);
+    }
+  }
   if (c.w[2] === 1 && c.w[3] === 1) {
     const f = tf.reshape(w, [c.w[0], c.w[1]]) as tf.Tensor2D;
     rows.push(row('forward, ops/blockedCorrelation', measure(() => blockedCorrelation(x, f), reps), 'blocked b=4'));
@@ -102,6 +112,7 @@ async function main(): Promise<void> {
   const reps = Math.max(1, Number(values.reps));
   const info = await initBackend('wasm');
   const loadBefore = os.loadavg();
+  console.log(`wasm, ${info.threads} thread(s)`);
   const conv = convCases.map((c) => {
     const result = convRows(c, reps);
     for (const r of result.rows) console.log(`${r.shape.padEnd(34)} ${r.op.padEnd(48)} ${String(r.wallMs).padStart(8)} ms  ${String(r.gflops).padStart(6)} GFLOP/s ${r.method ?? ''}`);
