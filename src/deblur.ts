@@ -24,7 +24,7 @@ import { runSelfDiffusion, type SolverCheckpoint, type SolverEvent, type SolverH
 export type RestoreMode = 'auto' | 'network' | 'nonblind';
 
 export interface DeblurOptions {
-  /** Preset (default `balanced`). */
+  /** Preset (default `lean`). */
   preset?: PresetName;
   /** Kernel size: one odd-or-even number for a square kernel, or [height, width]. Default 31. */
   kernelSize?: number | [number, number];
@@ -123,8 +123,8 @@ export function resolveKernelSize(size: number | [number, number] | undefined): 
 export async function deblur(input: Image, options: DeblurOptions = {}, hooks: DeblurHooks = {}): Promise<DeblurResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const preset = options.preset ?? 'balanced';
-  ensure(preset in presets, `unknown preset '${preset}' (fast, balanced, paper)`);
+  const preset = options.preset ?? 'lean';
+  ensure(preset in presets, `unknown preset '${preset}' (${Object.keys(presets).join(', ')})`);
   const kernelSize = resolveKernelSize(options.kernelSize);
   const seed = options.seed ?? 0;
   ensure(Number.isFinite(seed), 'seed must be a finite number');

@@ -36,6 +36,18 @@ test('a partial unet or prior override changes only the fields it names and keep
   assert.equal(presets.balanced.solver.unet?.width, 32);
 });
 
+test('lean is balanced at 16 channels with 20 of its 30 outer steps coarse; an overridden schedule keeps its share coarse', () => {
+  const lean = resolveSolverOptions('lean'), balanced = resolveSolverOptions('balanced');
+  assert.deepEqual({ ...lean, unet: { ...lean.unet, width: 32 }, coarseSteps: 0 }, balanced);
+  assert.equal(lean.unet.width, 16);
+  assert.equal(lean.coarseSteps, 20);
+  assert.equal(resolveSolverOptions('lean', { steps: 15 }).coarseSteps, 10);
+  assert.equal(resolveSolverOptions('lean', { steps: 2 }).coarseSteps, 1);
+  assert.equal(resolveSolverOptions('lean', { steps: 1 }).coarseSteps, 0);
+  assert.equal(resolveSolverOptions('lean', { steps: 15, coarseSteps: 3 }).coarseSteps, 3);
+  assert.equal(resolveSolverOptions('balanced', { steps: 15 }).coarseSteps, 0);
+});
+
 test('an --iters value is a count or a schedule of SxN groups covering every outer step', () => {
   assert.deepEqual(parseIterationSchedule('2x3,5x1', 4), [2, 2, 2, 5]);
   assert.deepEqual(iterationsOption('50', 30), { iterations: 50 });
