@@ -13,7 +13,7 @@
  * only: byte offsets, sizes, float32 scalars). Where there is no shared heap, no `worker_threads`
  * (browsers) or the worker has not started yet, `begin` returns false and the caller does all the work.
  */
-import type { WasmHeapBinaries } from './wasm_heap_module.js';
+import { wasmBackendMemory, type WasmHeapBinaries } from './wasm_heap_module.js';
 import { KernelSwitch } from '../kernel_switch.js';
 
 /** On unless turned off (to measure what the helper threads save): off, every kernel runs on the main thread alone. */
@@ -79,11 +79,12 @@ export class HeapHelperThread {
   }
 
   /**
-   * Starts a worker running `binaries` (the shared-memory one) on `memory` for the exports `names`, or
-   * returns null where that cannot be done (the memory is not shared, no worker_threads).
+   * Starts a worker running `binaries` (the shared-memory one) on the wasm backend's heap for the exports
+   * `names`, or returns null where that cannot be done (no heap, not a shared one, no worker_threads).
    */
-  static start(binaries: WasmHeapBinaries, memory: WebAssembly.Memory, names: readonly string[]): HeapHelperThread | null {
-    if (typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) return null;
+  static start(binaries: WasmHeapBinaries, names: readonly string[]): HeapHelperThread | null {
+    const memory = wasmBackendMemory();
+    if (!memory || typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) return null;
     const threads = workerThreads();
     if (!threads) return null;
     const control = new SharedArrayBuffer(CONTROL_WORDS * 4), args = new SharedArrayBuffer(MAX_ARGS * 8);

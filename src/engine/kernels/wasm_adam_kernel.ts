@@ -12,7 +12,7 @@
 import { tf } from '../tf.js';
 import { KernelSwitch } from '../kernel_switch.js';
 import * as binaries from './adam_simd_binary.js';
-import { heapOffsets, instantiateOnWasmHeap, outputsLike, wasmBackendMemory, type WasmHeapBackend } from './wasm_heap_module.js';
+import { heapOffsets, instantiateOnWasmHeap, outputsLike, type WasmHeapBackend } from './wasm_heap_module.js';
 import { HeapHelperThread, runInHalves } from './heap_helper_thread.js';
 
 interface AdamExports {
@@ -59,8 +59,7 @@ export function installWasmAdamKernel(helperThread = false): boolean {
       }) as unknown as tf.KernelFunc,
     });
   }
-  const memory = wasmBackendMemory();
-  if (helperThread && !helper && memory) helper = HeapHelperThread.start(binaries, memory, ['adamUpdate']);
+  if (helperThread && !helper) helper = HeapHelperThread.start(binaries, ['adamUpdate']);
   return true;
 }
 

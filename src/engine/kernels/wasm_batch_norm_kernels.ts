@@ -19,7 +19,7 @@
 import { tf } from '../tf.js';
 import { KernelSwitch } from '../kernel_switch.js';
 import * as binaries from './batch_norm_simd_binary.js';
-import { heapOffsets, instantiateOnWasmHeap, outputsLike, wasmBackendMemory, type WasmHeapBackend } from './wasm_heap_module.js';
+import { heapOffsets, instantiateOnWasmHeap, outputsLike, type WasmHeapBackend } from './wasm_heap_module.js';
 import { HeapHelperThread, runInHalves } from './heap_helper_thread.js';
 
 interface SimdExports {
@@ -64,8 +64,7 @@ export function installWasmBatchNormKernels(helperThread = false): boolean {
     if (!simd) return false;
     registerKernels(simd);
   }
-  const memory = wasmBackendMemory();
-  if (helperThread && !helper && memory) helper = HeapHelperThread.start(binaries, memory, ['centreSquare', 'scaleShiftLeaky', 'leakyGradCentred', 'batchNormInputGradient']);
+  if (helperThread && !helper) helper = HeapHelperThread.start(binaries, ['centreSquare', 'scaleShiftLeaky', 'leakyGradCentred', 'batchNormInputGradient']);
   return true;
 }
 

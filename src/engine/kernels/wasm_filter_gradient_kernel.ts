@@ -16,7 +16,7 @@
 import { tf } from '../tf.js';
 import { KernelSwitch } from '../kernel_switch.js';
 import * as binaries from './filter_gradient_simd_binary.js';
-import { heapOffsets, instantiateOnWasmHeap, wasmBackendMemory, type WasmHeapBackend } from './wasm_heap_module.js';
+import { heapOffsets, instantiateOnWasmHeap, type WasmHeapBackend } from './wasm_heap_module.js';
 import { HeapHelperThread } from './heap_helper_thread.js';
 
 interface FilterGradientExports {
@@ -61,8 +61,7 @@ export function installWasmFilterGradientKernel(helperThread = false): boolean {
     if (!simd) return false;
     tf.registerKernel({ kernelName: SdiConv2DFilterGradient, backendName: 'wasm', kernelFunc: filterGradientKernel as unknown as tf.KernelFunc });
   }
-  const memory = wasmBackendMemory();
-  if (helperThread && !helper && memory) helper = HeapHelperThread.start(binaries, memory, ['filterGradient']);
+  if (helperThread && !helper) helper = HeapHelperThread.start(binaries, ['filterGradient']);
   return true;
 }
 
