@@ -156,7 +156,7 @@ function showEngine(info: EngineInfo): void {
   const names = { webgpu: 'WebGPU', wasm: 'WebAssembly', cpu: 'plain JavaScript (cpu)' };
   ui.engine.replaceChildren('Engine: ', Object.assign(document.createElement('strong'), { textContent: names[info.name] }), ` — ${info.reason}. `, Object.assign(document.createElement('span'), { className: 'hint', textContent: `(${info.detail})` }));
   ui.engine.dataset.engine = info.name;
-  if (!presetTouched) selectPreset(info.name === 'webgpu' ? 'balanced' : 'fast');
+  if (!presetTouched) selectPreset(info.name === 'webgpu' ? 'lean' : 'fast');
   if (state === 'loading') setState(loaded ? 'ready' : 'empty');
   else setState(state);
 }
@@ -176,7 +176,7 @@ function buildPresetChoices(): void {
     const title = Object.assign(document.createElement('span'), { className: 'name', textContent: name });
     const desc = Object.assign(document.createElement('span'), {
       className: 'desc',
-      textContent: `${p.description}. Estimates the kernel on at most ${p.maxWorkingSize}×${p.maxWorkingSize} pixels.${name === 'fast' ? ' Default without a GPU.' : name === 'balanced' ? ' Default with WebGPU.' : ''}`,
+      textContent: `${p.description}. Estimates the kernel on at most ${p.maxWorkingSize}×${p.maxWorkingSize} pixels.${name === 'fast' ? ' Default without a GPU.' : name === 'lean' ? ' Default with WebGPU (and on the command line).' : ''}`,
     });
     label.append(radio, title, desc);
     ui.presetChoices.append(label);
