@@ -13,7 +13,7 @@
  * only: byte offsets, sizes, float32 scalars). Where there is no shared heap, no `worker_threads`
  * (browsers) or the worker has not started yet, `begin` returns false and the caller does all the work.
  */
-import { wasmBackendMemory, type WasmHeapBinaries } from './wasm_heap_module.js';
+import { decodeBase64, wasmBackendMemory, type WasmHeapBinaries } from './wasm_heap_module.js';
 import { KernelSwitch } from '../kernel_switch.js';
 
 /** On unless turned off (to measure what the helper threads save): off, every kernel runs on the main thread alone. */
@@ -25,7 +25,7 @@ const MAX_ARGS = 32;
 /** A call that takes longer than this has lost its worker (no kernel call takes seconds). */
 const finishTimeoutMs = 120_000;
 
-/** The worker's script (CommonJS, run with `eval: true`): instantiate, signal ready, then serve calls until REQUEST < 0. */
+/** The worker's script (CommonJS, run with `eval: true`): instantiate, signal ready, then serve calls (the worker is unref'd: it ends with the process). */
 const workerSource = `
 const { workerData } = require('node:worker_threads');
 const { memory, binary, names, control, args } = workerData;
@@ -38,7 +38,6 @@ let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, ${REQUEST}, seen);
   seen = Atomics.load(ctrl, ${REQUEST});
-  if (seen < 0) break;
   try {
     fns[ctrl[${FUNCTION}]](...Array.from(values.subarray(0, ctrl[${ARG_COUNT}])));
     Atomics.store(ctrl, ${FAILED}, 0);
@@ -50,7 +49,7 @@ for (;;) {
 }
 `;
 
-interface NodeWorker { unref(): void; terminate(): Promise<number> }
+interface NodeWorker { unref(): void }
 interface WorkerThreadsModule { Worker: new (source: string, options: { eval: true; workerData: unknown }) => NodeWorker }
 
 /** Node's `worker_threads`, loaded synchronously (`process.getBuiltinModule`, Node ≥ 20.16), or null (browsers, older Node). */
@@ -89,7 +88,7 @@ export class HeapHelperThread {
     if (!threads) return null;
     const control = new SharedArrayBuffer(CONTROL_WORDS * 4), args = new SharedArrayBuffer(MAX_ARGS * 8);
     try {
-      const binary = Uint8Array.from(atob(binaries.sharedMemoryBinary), (c) => c.charCodeAt(0));
+      const binary = decodeBase64(binaries.sharedMemoryBinary);
       const worker = new threads.Worker(workerSource, { eval: true, workerData: { memory, binary, names: [...names], control, args } });
       worker.unref();
       return new HeapHelperThread(worker, new Int32Array(control), new Float64Array(args), names);
@@ -134,13 +133,6 @@ export class HeapHelperThread {
     this.pending = false;
     if (Atomics.load(this.control, FAILED) !== 0) throw new Error(`HeapHelperThread: ${this.names[this.control[FUNCTION]]} failed in the helper thread`);
   }
-
-  /** Stops the worker. */
-  async stop(): Promise<void> {
-    Atomics.store(this.control, REQUEST, -1);
-    Atomics.notify(this.control, REQUEST);
-    await this.worker.terminate();
-  }
 }
 
 /** Fewest values an elementwise call splits over two threads (below it, waking the worker costs more than it saves). */
@@ -157,13 +149,14 @@ export function sharedCallCount(): number {
  * Runs an elementwise export over n values in two halves, the second on `helper` (where there is one and
  * it takes the call), split at a multiple of `granule` values (the channel count, so both halves start at
  * channel 0); `args(start, count)` gives the export's arguments for the values [start, start + count).
+ * Calls over fewer than `minimum` values run on the main thread alone.
  * Each value is computed by exactly one thread with the same operations, so the result is the same bits
  * as one call over all n.
  */
 export function runInHalves(helper: HeapHelperThread | null, name: string, run: (...args: number[]) => void, n: number, granule: number,
-  args: (start: number, count: number) => number[]): void {
+  args: (start: number, count: number) => number[], minimum = SPLIT_MIN_VALUES): void {
   const half = granule * Math.ceil(n / (2 * granule));
-  if (helper && n >= SPLIT_MIN_VALUES && half < n && helper.begin(name, args(half, n - half))) {
+  if (helper && n >= minimum && half < n && helper.begin(name, args(half, n - half))) {
     splitCalls += 1;
     try {
       run(...args(0, half));

@@ -17,7 +17,7 @@ import { tf } from '../tf.js';
 import { KernelSwitch } from '../kernel_switch.js';
 import * as binaries from './filter_gradient_simd_binary.js';
 import { heapOffsets, instantiateOnWasmHeap, type WasmHeapBackend } from './wasm_heap_module.js';
-import { HeapHelperThread } from './heap_helper_thread.js';
+import { HeapHelperThread, runInHalves } from './heap_helper_thread.js';
 
 interface FilterGradientExports {
   filterGradient(x: number, dy: number, out: number, n: number, hp: number, wp: number, cin: number,
@@ -74,19 +74,9 @@ function filterGradientKernel({ inputs: { x, dy }, backend, attrs }: { inputs: R
   }
   const out = backend.makeOutput([kh, kw, cin, cout], 'float32');
   const [xAt, dyAt, outAt] = heapOffsets(backend, x, dy, out);
-  const run = (ciStart: number, ciEnd: number) =>
-    simd!.filterGradient(xAt, dyAt, outAt, n, hp, wp, cin, ho, wo, cout, kh, kw, sh, sw, block, ciStart, ciEnd);
   // the input channels in two halves of whole 4-channel tiles: the second on the helper thread, if it takes it
-  const split = 4 * Math.ceil(cin / 8);
-  if (split < cin && helper?.begin('filterGradient', [xAt, dyAt, outAt, n, hp, wp, cin, ho, wo, cout, kh, kw, sh, sw, block, split, cin])) {
-    try {
-      run(0, split);
-    } finally {
-      helper.finish();
-    }
-  } else {
-    run(0, cin);
-  }
+  runInHalves(helper, 'filterGradient', simd!.filterGradient, cin, 4,
+    (ciStart, count) => [xAt, dyAt, outAt, n, hp, wp, cin, ho, wo, cout, kh, kw, sh, sw, block, ciStart, ciStart + count], 0);
   return out;
 }
 

@@ -27,7 +27,8 @@ export function wasmBackendMemory(): WebAssembly.Memory | null {
   return memory instanceof WebAssembly.Memory ? memory : null;
 }
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+/** The bytes of a base64 text (a module binary). */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const bytes = atob(text);
   const out = new Uint8Array(new ArrayBuffer(bytes.length));
   for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i);
