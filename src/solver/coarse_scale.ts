@@ -9,6 +9,7 @@
  * exact for images that are locally linear, the usual first-order approximation of a pyramid.
  */
 import { tf } from '../engine/tf.js';
+import { averagePool } from '../engine/ops/average_pool.js';
 
 /** Size of the half-resolution problem: image ⌊H/2⌋ × ⌊W/2⌋, kernel ⌈k_h/2⌉ × ⌈k_w/2⌉, and the latent's support. */
 export function coarseGeometry(height: number, width: number, kh: number, kw: number): { height: number; width: number; kh: number; kw: number; supportHeight: number; supportWidth: number } {
@@ -21,7 +22,7 @@ export function halveImage(y: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const [, H, W] = y.shape;
     const even = H % 2 === 0 && W % 2 === 0 ? y : tf.slice(y, [0, 0, 0, 0], [1, 2 * Math.floor(H / 2), 2 * Math.floor(W / 2), 1]);
-    return tf.avgPool(even, 2, 2, 'valid') as tf.Tensor4D;
+    return averagePool(even, 2, 2) as tf.Tensor4D;
   });
 }
 
@@ -32,7 +33,7 @@ export function halveImage(y: tf.Tensor4D): tf.Tensor4D {
 export function halveKernel(kernel: tf.Tensor2D): tf.Tensor2D {
   const [kh, kw] = kernel.shape;
   const padded = tf.pad(tf.reshape(kernel, [1, kh, kw, 1]), [[0, 0], [0, kh % 2], [0, kw % 2], [0, 0]]);
-  const pooled = tf.mul(tf.avgPool(padded as tf.Tensor4D, 2, 2, 'valid'), 4);
+  const pooled = tf.mul(averagePool(padded as tf.Tensor4D, 2, 2), 4);
   return tf.reshape(pooled, [Math.ceil(kh / 2), Math.ceil(kw / 2)]);
 }
 

@@ -9,6 +9,7 @@ import { biasAdd } from '../../src/engine/ops/bias_add.js';
 import { rowMatMul } from '../../src/engine/ops/row_matmul.js';
 import { sumTensors, webgpuMaxSumInputs } from '../../src/engine/ops/sum_tensors.js';
 import { permute } from '../../src/engine/ops/permute.js';
+import { averagePool } from '../../src/engine/ops/average_pool.js';
 import { withOriginalGradients } from '../../src/engine/gradients/reference_gradients.js';
 import { Rng } from '../../src/rng.js';
 
@@ -180,4 +181,21 @@ test('permute equals tf.transpose, and is a reshape (no Transpose kernel) exactl
     assert.equal(profile.kernels.some((k) => k.name === 'Transpose'), !reshape, `${shape} ${perm}: ${profile.kernels.map((k) => k.name)}`);
     tf.dispose([x, expected, got]);
   }
+});
+
+test('averagePool equals tf.avgPool bit for bit in value and gradient (wasm), without tf.avgPool\'s trailing Cast kernel', async () => {
+  await tf.setBackend('wasm');
+  const rng = new Rng(9);
+  const x = tf.tensor4d(Float32Array.from({ length: 2 * 9 * 10 * 4 }, () => rng.normal()), [2, 9, 10, 4]);
+  for (const [filter, stride] of [[2, 1], [2, 2], [[3, 1], 1]] as Array<[number | [number, number], number]>) {
+    const [mine, theirs] = [averagePool, (t: tf.Tensor4D, f: number | [number, number], s: number) => tf.avgPool(t, f, s, 'valid') as tf.Tensor4D].map((pool) => tf.tidy(() => {
+      const { value, grads } = tf.valueAndGrads((t: tf.Tensor) => tf.sum(tf.square(pool(t as tf.Tensor4D, filter, stride))))([x]);
+      return [pool(x, filter, stride).dataSync(), value.dataSync(), grads[0].dataSync()];
+    }));
+    mine.forEach((a, i) => assert.deepEqual(a, theirs[i], `filter ${filter} stride ${stride}: output ${i}`));
+  }
+  const profile = await tf.profile(() => { tf.dispose(averagePool(x, 2, 2)); });
+  assert.deepEqual(profile.kernels.map((k) => k.name), ['AvgPool']);
+  assert.throws(() => averagePool(tf.zeros([1, 2, 2, 1], 'int32') as tf.Tensor4D, 2, 1), /float32/);
+  x.dispose();
 });

@@ -16,6 +16,7 @@
  * - any other size: two matMuls with the dense A (cost ∝ n_in·n_out, fine below a few hundred).
  */
 import { tf } from '../tf.js';
+import { averagePool } from '../ops/average_pool.js';
 import { webgpuResizeDoubleBackward, webgpuResizeGradientApplies } from '../webgpu_resize_gradient.js';
 
 /** Interpolation matrix A (n_out × n_in, row-major) of one axis, as tfjs's ResizeBilinear computes it. */
@@ -65,9 +66,9 @@ export function resizeBilinearBackward(dy: tf.Tensor4D, xShape: [number, number,
 function exactDoubleBackward(dy: tf.Tensor4D): tf.Tensor4D {
   if (webgpuResizeGradientApplies(dy)) return webgpuResizeDoubleBackward(dy);
   const padded = tf.mirrorPad(dy, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric');
-  const once = tf.avgPool(padded, 2, 1, 'valid');
-  const twice = tf.avgPool(once, 2, 1, 'valid');
-  return tf.mul(tf.avgPool(twice, 2, 2, 'valid'), 4);
+  const once = averagePool(padded, 2, 1);
+  const twice = averagePool(once, 2, 1);
+  return tf.mul(averagePool(twice, 2, 2), 4);
 }
 
 /** dx = A_hᵀ · dy · A_w per image and channel, with the matrices as the right operands of plain matMuls. */

@@ -14,6 +14,7 @@
  * with the same float operations, so the same values bit for bit.
  */
 import { tf } from '../tf.js';
+import { averagePool } from './average_pool.js';
 import { webgpuBatchNormAvailable, webgpuBatchNormTrain } from '../webgpu_batch_norm.js';
 import { batchNormInputGrad, centreSquare, leakyGradCentred, scaleShiftLeaky, wasmBatchNormAvailable } from '../kernels/wasm_batch_norm_kernels.js';
 import { leakyRelu } from './leaky_relu.js';
@@ -21,7 +22,7 @@ import { leakyRelu } from './leaky_relu.js';
 /** Per-channel mean over N, H, W as [1, 1, 1, C] (a global average pool, then a mean over the batch). */
 export function channelMean(x: tf.Tensor4D): tf.Tensor4D {
   const [n, h, w] = x.shape;
-  const pooled = tf.avgPool(x, [h, w], 1, 'valid');
+  const pooled = averagePool(x, [h, w], 1);
   return (n === 1 ? pooled : tf.mean(pooled, 0, true)) as tf.Tensor4D;
 }
 

@@ -12,6 +12,7 @@
  * packed) and ∂L/∂W an outer product, a broadcast multiply.
  */
 import { tf } from '../tf.js';
+import { averagePool } from './average_pool.js';
 
 /** h·W for h: [1, K], W: [K, N] (other shapes: tf.matMul); differentiable in both. */
 export function rowMatMul(h: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
@@ -21,7 +22,7 @@ export function rowMatMul(h: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D {
     const [k, n] = wIn.shape;
     save([hIn, wIn]);
     const products = tf.reshape(tf.mul(tf.reshape(hIn, [k, 1]), wIn), [1, k, 1, n]) as tf.Tensor4D;
-    const value = tf.reshape(tf.mul(tf.avgPool(products, [k, 1], 1, 'valid'), k), [1, n]);
+    const value = tf.reshape(tf.mul(averagePool(products, [k, 1], 1), k), [1, n]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [hs, ws] = saved as [tf.Tensor2D, tf.Tensor2D];
       const dh = tf.reshape(tf.matMul(ws, tf.reshape(dy, [n, 1])), [1, k]);
