@@ -22,7 +22,7 @@ export function halveImage(y: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const [, H, W] = y.shape;
     const even = H % 2 === 0 && W % 2 === 0 ? y : tf.slice(y, [0, 0, 0, 0], [1, 2 * Math.floor(H / 2), 2 * Math.floor(W / 2), 1]);
-    return averagePool(even, 2, 2) as tf.Tensor4D;
+    return averagePool(even, 2, 2);
   });
 }
 

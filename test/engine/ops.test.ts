@@ -196,6 +196,7 @@ test('averagePool equals tf.avgPool bit for bit in value and gradient (wasm), wi
   }
   const profile = await tf.profile(() => { tf.dispose(averagePool(x, 2, 2)); });
   assert.deepEqual(profile.kernels.map((k) => k.name), ['AvgPool']);
-  assert.throws(() => averagePool(tf.zeros([1, 2, 2, 1], 'int32') as tf.Tensor4D, 2, 1), /float32/);
-  x.dispose();
+  const integers = tf.zeros([1, 2, 2, 1], 'int32') as tf.Tensor4D;
+  assert.throws(() => averagePool(integers, 2, 1), /float32/);
+  tf.dispose([x, integers]);
 });
