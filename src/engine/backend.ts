@@ -8,8 +8,9 @@
  * wasm_threads.ts; `BackendInfo.threads` reports what the backend actually runs on
  * (`getThreadsCount()`). If the threaded start fails, the single-threaded binary is started instead
  * and the reason says why. In browsers tfjs decides (threads need a cross-origin-isolated page).
- * The wasm backend's JavaScript Slice/SplitV/Concat kernels are replaced by faster ones
- * (kernels/wasm_copy_kernels.ts), and once it runs, the project's SIMD modules are instantiated on its
+ * The wasm backend's JavaScript Slice/SplitV/Concat kernels are replaced by faster ones, its Identity by
+ * one that shares memory instead of copying (kernels/wasm_copy_kernels.ts; with its BatchMatMul guarded
+ * against a tfjs-wasm bug that sharing would trigger, kernels/wasm_matmul_operand_guard.ts), and once it runs, the project's SIMD modules are instantiated on its
  * heap: batch norm + LeakyReLU, Adam, strided copies (kernels/*.wat; bit for bit tfjs's results).
  */
 import { tf } from './tf.js';

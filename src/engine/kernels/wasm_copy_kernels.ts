@@ -6,6 +6,14 @@
  * - Transpose of small tensors (≤ {@link jsTransposeMaxSize} values) in JavaScript, where the
  *   package's generic rank-5/6 path costs milliseconds per call.
  *
+ * and one copy that need not happen at all: Identity shares the input's memory (the backend's reference
+ * count goes up, as for its own Reshape) instead of copying it, as tfjs's cpu, webgl and webgpu backends
+ * do. tfjs-core runs it for every tensor a gradient saves (`engine.clone`: per 256²/32-channel step
+ * ≈ 320 copies, 7 of them full 286²×32 maps, ≈ 11–14 ms). No wasm kernel writes into its inputs, so
+ * sharing is safe once tfjs-wasm's BatchMatMul no longer breaks on a shared id
+ * (wasm_matmul_operand_guard.ts, installed with it: without the guard a 16-channel step aborted, three
+ * times in three sessions).
+ *
  * The package's Slice calls `backend.readSync(x)`, which copies the WHOLE input out of the wasm heap
  * on every call (so slicing a row off a 256×256×32 map costs a full 8 MB copy), then copies one
  * `subarray` per innermost run (one per pixel for a channel slice); SplitV runs that Slice once per
@@ -18,11 +26,13 @@ import { tf } from '../tf.js';
 import { KernelSwitch } from '../kernel_switch.js';
 import * as copyBinaries from './copy_simd_binary.js';
 import { heapOffsets, instantiateOnWasmHeap, type WasmHeapBackend } from './wasm_heap_module.js';
+import { installWasmMatMulOperandGuard } from './wasm_matmul_operand_guard.js';
 
 type TypedArray = Float32Array | Int32Array | Uint8Array;
 
 interface WasmBackendLike extends Pick<WasmHeapBackend, 'makeOutput' | 'getMemoryOffset'> {
   typedArrayFromHeap(t: tf.TensorInfo): TypedArray;
+  incRef(dataId: tf.DataId): void;
 }
 
 interface CopyExports {
@@ -30,6 +40,9 @@ interface CopyExports {
 }
 
 let simdCopy: CopyExports | null = null;
+
+/** Whether Identity shares its input's memory (on unless turned off, to measure) rather than copying it. */
+export const wasmSharedIdentitySwitch = new KernelSwitch();
 
 /** Whether the copies run in the SIMD module (copy_simd.wat) rather than JavaScript: on unless turned off (to measure). */
 export const wasmSimdCopySwitch = new KernelSwitch();
@@ -239,14 +252,27 @@ function transposeKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorIn
   return out;
 }
 
+/** Identity: the output is the input's memory, reference counted (y = x without a copy). */
+function identityKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
+  const x = args.inputs.x as tf.TensorInfo;
+  if (x.dtype === 'string' || !wasmSharedIdentitySwitch.enabled) return fallback(args as never) as tf.TensorInfo;
+  (args.backend as WasmBackendLike).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
+}
+
 let installed = false;
 
-/** Replaces the wasm backend's Slice, SplitV, Concat, Reverse and Transpose kernels (idempotent; after the backend is imported). */
+/**
+ * Replaces the wasm backend's Slice, SplitV, Concat, Reverse, Transpose and Identity kernels, and guards
+ * its BatchMatMul (wasm_matmul_operand_guard.ts), which the shared Identity needs (idempotent; after the
+ * backend is imported).
+ */
 export function installWasmCopyKernels(): void {
   if (installed) return;
+  installWasmMatMulOperandGuard();
   const replacements: Array<[string, (args: KernelArgs, fallback: tf.KernelFunc) => tf.TensorInfo | tf.TensorInfo[]]> = [
     [tf.Slice, sliceKernel], [tf.SplitV, splitVKernel], [tf.Concat, concatKernel],
-    [tf.Reverse, reverseKernel], [tf.Transpose, transposeKernel],
+    [tf.Reverse, reverseKernel], [tf.Transpose, transposeKernel], [tf.Identity, identityKernel],
   ];
   for (const [name, impl] of replacements) {
     const original = tf.getKernel(name, 'wasm');
