@@ -30,7 +30,7 @@
  * briefly holds ≈ OPTIMIZER_TEMP_COPIES full-size temporaries of the group it updates (concatenated
  * gradient, new moments, the update and its parts) after the activations are freed; it dominates
  * for small images with a large kernel network (k = 31, 1000 units: 3.9 M parameters, ≈ 250 MB; on
- * wasm, where the update is one SIMD pass with no intermediate vectors, ≈ 140 MB).
+ * wasm, where the update is one SIMD pass with no intermediate vectors, ≈ 47 MB).
  * Both constants were measured with tf.profile (see
  * test/reliability/memory_estimate.test.ts, which fails when the networks change enough to need a
  * new count).
@@ -119,10 +119,11 @@ export const WASM_BACKWARD_FACTOR = 0.55;
  */
 export const OPTIMIZER_TEMP_COPIES = 17;
 /**
- * The same on the wasm backend, whose Adam update is one SIMD kernel (engine/kernels/wasm_adam_kernel.ts:
- * the concatenated gradient and weights, the three outputs and the split): measured 9 (2026-11-27).
+ * The same on the wasm backend, whose Adam update is one SIMD kernel over the whole group
+ * (engine/kernels/wasm_adam_kernel.ts): only its outputs m', v' and the new weights, no concatenated
+ * gradient or weights and no split: measured 3.05 (2026-11-28; 9 before, with the concatenation).
  */
-export const FUSED_OPTIMIZER_TEMP_COPIES = 9;
+export const FUSED_OPTIMIZER_TEMP_COPIES = 3;
 /** HQS restore: 28 float64 planes + a byte mask per canvas pixel (deconv/hqs.ts). */
 export const HQS_BYTES_PER_CANVAS_PIXEL = 225;
 /** Largest WebAssembly heap (32-bit addressing; tfjs-backend-wasm's emscripten heap maximum). */

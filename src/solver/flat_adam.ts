@@ -2,7 +2,8 @@
  * Adam (Kingma & Ba 2015) over a whole parameter group held as one flat vector, so a step costs a
  * fixed handful of tensor ops instead of ~10 per variable (tfjs's AdamOptimizer): with the ~150
  * variables of the U-Net that is ~1000 fewer op dispatches per training step. The parameters are
- * updated as one flat vector too and split back (one split, no per-variable Sub).
+ * updated as one flat vector too and split back (one split, no per-variable Sub); on wasm one kernel
+ * updates every tensor of the group where it lies, with no concatenation or split at all.
  *
  *   g = concat(vec(∂L/∂w_i)),  m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,
  *   w ← w − η · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)
@@ -41,25 +42,24 @@ export class FlatAdam {
     const stepSize = this.learningRate / (1 - b1 ** this.t);
     const vScale = 1 / (1 - b2 ** this.t);
     tf.tidy(() => {
+      if (wasmAdamAvailable()) {
+        // one pass over the group, each gradient and weight read and written where it lies (no concat, no split)
+        const [m, v, ...weights] = adamUpdate(grads, this.m as tf.Tensor1D, this.v as tf.Tensor1D, this.variables, { beta1: b1, beta2: b2, stepSize, vScale, epsilon });
+        this.m.assign(m);
+        this.v.assign(v);
+        this.variables.forEach((w, i) => w.assign(weights[i]));
+        return;
+      }
       const g = tf.concat(grads.map((x) => tf.reshape(x, [-1]))) as tf.Tensor1D;
       const flat = tf.concat(this.variables.map((w) => tf.reshape(w, [-1]))) as tf.Tensor1D;
-      let updated: tf.Tensor1D;
-      if (wasmAdamAvailable()) {
-        const [m, v, w] = adamUpdate(g, this.m as tf.Tensor1D, this.v as tf.Tensor1D, flat, { beta1: b1, beta2: b2, stepSize, vScale, epsilon });
-        this.m.assign(m);
-        this.v.assign(v);
-        updated = w;
-      } else {
-        const m = tf.add(tf.mul(this.m, b1), tf.mul(g, 1 - b1));
-        const v = tf.add(tf.mul(this.v, b2), tf.mul(tf.square(g), 1 - b2));
-        this.m.assign(m);
-        this.v.assign(v);
-        const update = tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.mul(v, vScale)), epsilon));
-        // w ← w − update on the flat vector, then split: one Sub instead of one per variable (the same
-        // per-element arithmetic, so the same bits); assign only swaps each variable's data
-        updated = tf.sub(flat, update);
-      }
-      const parts = tf.split(updated, this.sizes);
+      const m = tf.add(tf.mul(this.m, b1), tf.mul(g, 1 - b1));
+      const v = tf.add(tf.mul(this.v, b2), tf.mul(tf.square(g), 1 - b2));
+      this.m.assign(m);
+      this.v.assign(v);
+      const update = tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(tf.mul(v, vScale)), epsilon));
+      // w ← w − update on the flat vector, then split: one Sub instead of one per variable (the same
+      // per-element arithmetic, so the same bits); assign only swaps each variable's data
+      const parts = tf.split(tf.sub(flat, update), this.sizes);
       this.variables.forEach((w, i) => w.assign(tf.reshape(parts[i], w.shape)));
     });
   }

@@ -129,7 +129,7 @@ test('the SIMD filter gradient, batch norm and Adam kernels share their work wit
     'const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(batchNormLeakyRelu(a as tf.Tensor4D, b as tf.Tensor1D, c as tf.Tensor1D, 0.2), r)) as tf.Scalar)([xb, gamma, beta]);',
     'for (const t of [value, ...grads]) h.update(Buffer.from(t.dataSync().buffer));',
     'const v = (k: number) => tf.tensor1d(Float32Array.from({ length: 100_003 }, (_, i) => Math.sin(i * 0.001 * k) ** 2 + 0.01 * k));',
-    'for (const t of adamUpdate(v(1), v(2), v(3), v(4), { beta1: 0.9, beta2: 0.999, stepSize: 1e-3, vScale: 1.001, epsilon: 1e-8 })) h.update(Buffer.from(t.dataSync().buffer));',
+    'for (const t of adamUpdate([v(1)], v(2), v(3), [v(4)], { beta1: 0.9, beta2: 0.999, stepSize: 1e-3, vScale: 1.001, epsilon: 1e-8 })) h.update(Buffer.from(t.dataSync().buffer));',
     "console.log(info.threads + ' ' + wasmFilterGradientThreads() + ' ' + h.digest('hex') + ' ' + sharedCallCount());",
   ];
   const run = (threads: string) => {
