@@ -2,7 +2,7 @@
  * Quality harness: `npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N]
  * [--images id,id] [--seed N] [--steps T] [--iters S|SxN,SxN…] [--scale s] [--restore auto|network|nonblind]
  * [--tag name] [--trace] [--backend wasm|cpu] [--warm-start l0|dark-channel|fft-relu] [--max-size N] [--solver '{"option": value}']
- * [--import DIR]`.
+ * [--restarts N] [--restarts-from run,run…] [--import DIR]`.
  *
  * Deblurs each image of a benchmark set (bench/sets/<set>/manifest.json, made by `npm run sets`),
  * scores it with the Levin protocol (src/metrics) against the ground truth, scores the kernel
@@ -28,6 +28,7 @@ import { iterationsOption, totalIterations, type SolverOverrides } from '../src/
 import { kernelEstimationRegion, type DeblurOptions, type RestoreMode } from '../src/deblur.js';
 import { appendJsonLine, machineDescription, projectRoot, readJsonLines, readManifest } from './common.js';
 import { deconvolveHqs } from '../src/deconv/index.js';
+import { selectRestart } from '../src/solver/restart_selection.js';
 
 export interface QualityRecord {
   set: string;
@@ -54,6 +55,8 @@ export interface QualityRecord {
   /** The schedule and width the solver actually ran (the preset with the overrides applied); absent for methods without the solver. */
   schedule?: { steps: number; iterations: number; width: number; kernelHiddenLayers: number; iterationSchedule?: number[]; totalSteps?: number };
   trace?: Array<{ outer: number; psnr: number; loss: number; kernelNcc: number }>;
+  /** With `--restarts N` or `--restarts-from`: each restart's seed and selection energy, and the one kept. */
+  restarts?: { seeds: number[]; energies: number[]; chosen: number; from?: string[] };
   /** With `--refine map-l0`: which candidate kernel the refinement kept and the L0 energies it compared. */
   refinement?: Pick<KernelRefinementReport, 'chosen' | 'energies' | 'refinedChange'>;
   status?: string;
@@ -69,7 +72,7 @@ async function main(argv: string[]): Promise<void> {
     set: { type: 'string' }, method: { type: 'string' }, preset: { type: 'string' }, limit: { type: 'string' },
     images: { type: 'string' }, seed: { type: 'string' }, steps: { type: 'string' }, iters: { type: 'string' },
     scale: { type: 'string' }, restore: { type: 'string' }, tag: { type: 'string' }, trace: { type: 'boolean' },
-    backend: { type: 'string' }, width: { type: 'string' }, 'warm-start': { type: 'string' }, 'max-size': { type: 'string' }, solver: { type: 'string' }, refine: { type: 'string' }, 'kernel-from': { type: 'string' },
+    backend: { type: 'string' }, width: { type: 'string' }, 'warm-start': { type: 'string' }, 'max-size': { type: 'string' }, solver: { type: 'string' }, refine: { type: 'string' }, 'kernel-from': { type: 'string' }, restarts: { type: 'string' }, 'restarts-from': { type: 'string' },
     import: { type: 'string' },
   }, 'bench:quality');
   if (!values.set || !values.method) throw new SdiError('usage: npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N] [--images ids] [--tag t] [--trace]');
@@ -98,6 +101,9 @@ async function main(argv: string[]): Promise<void> {
   const refine = choiceOption(values.refine, 'refine', KERNEL_REFINEMENTS);
   const kernelFrom = values['kernel-from'];
   if (kernelFrom && (refine !== 'map-l0' || !method.usesSolver)) throw new SdiError('--kernel-from <run> needs --refine map-l0 and a self-diffusion method');
+  const restarts = numberOption(values.restarts, 'restarts', { integer: true, min: 1 });
+  const restartsFrom = values['restarts-from']?.split(',');
+  if (restartsFrom && (restartsFrom.length < 2 || !method.usesSolver || kernelFrom || restarts)) throw new SdiError('--restarts-from needs two or more runs of a self-diffusion method, without --kernel-from or --restarts');
   const maxWorkingSize = numberOption(values['max-size'], 'max-size', { integer: true, min: 8 });
   const run = [method.name, method.usesSolver ? preset : null, values.tag].filter(Boolean).join('-');
   const resolved = resolveSolverOptions(preset, solver);
@@ -105,7 +111,7 @@ async function main(argv: string[]): Promise<void> {
     steps: resolved.steps, iterations: resolved.iterations, width: resolved.unet.width, kernelHiddenLayers: resolved.kernelHiddenLayers,
     ...(resolved.iterationSchedule ? { iterationSchedule: resolved.iterationSchedule, totalSteps: totalIterations(resolved) } : {}),
   } : undefined;
-  const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, warmStart: warmStart ?? null, maxWorkingSize: maxWorkingSize ?? null, refine: refine ?? null, kernelFrom: kernelFrom ?? null, tag: values.tag ?? null };
+  const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, warmStart: warmStart ?? null, maxWorkingSize: maxWorkingSize ?? null, refine: refine ?? null, kernelFrom: kernelFrom ?? null, restarts: restarts ?? null, restartsFrom: restartsFrom ?? null, tag: values.tag ?? null };
 
   const manifest = await readManifest(values.set);
   let items = manifest.items;
@@ -136,8 +142,9 @@ async function main(argv: string[]): Promise<void> {
       console.log(`${item.id}: no estimate in ${imported}, skipped`);
       continue;
     }
-    const result = importedRun ? importedRun.result : kernelFrom ? await refineEarlierRun(values.set, kernelFrom, item.id, seed, blurred) : await method.run(blurred, {
-      kernelSize: estimateKernelSize(item.kernelSize), seed, preset, backend, solver, restore, scale, trueKernel, warmStart, maxWorkingSize, refine,
+    const result = importedRun ? importedRun.result : kernelFrom ? await refineEarlierRun(values.set, kernelFrom, item.id, seed, blurred)
+      : restartsFrom ? await selectAmongEarlierRuns(values.set, restartsFrom, item.id, blurred) : await method.run(blurred, {
+      kernelSize: estimateKernelSize(item.kernelSize), seed, preset, backend, solver, restore, scale, trueKernel, warmStart, maxWorkingSize, refine, restarts,
       hooks: values.trace ? {
         previews: true,
         onProgress: (p) => {
@@ -145,7 +152,7 @@ async function main(argv: string[]): Promise<void> {
         },
       } : undefined,
     });
-    const wallMs = importedRun ? importedRun.wallMs : performance.now() - t0 + (kernelFrom ? (result.report.earlierWallMs as number) : 0);
+    const wallMs = importedRun ? importedRun.wallMs : performance.now() - t0 + (kernelFrom || restartsFrom ? (result.report.earlierWallMs as number) : 0);
     if (importedRun) machine = importedRun.machine;
     const score = scoreLevin(toLuminance(result.image), gtLuma);
     let errorRatio: number | null = null;
@@ -160,7 +167,8 @@ async function main(argv: string[]): Promise<void> {
       kernelPsnr: result.kernel && method.blind ? kernelPsnr(result.kernel, trueKernel) : null,
       errorRatio, wallMs, backend: importedRun?.backend ?? info.name, threads: importedRun ? 1 : info.threads, machine, date: new Date().toISOString(),
       kernelSize: importedRun?.kernelSize ?? estimateKernelSize(item.kernelSize), options: importedRun ? { ...options, imported: importedRun.options } : options, status: (result.report.status as string | undefined) ?? 'completed',
-      ...(kernelFrom ? earlierSchedule(result) : schedule ? { schedule } : {}),
+      ...(kernelFrom || restartsFrom ? earlierSchedule(result) : schedule ? { schedule } : {}),
+      ...restartsSummary(result.report.restarts, seed),
       ...(values.trace ? { trace } : {}),
       ...refinementSummary(result.report.refinement),
     };
@@ -225,6 +233,42 @@ async function refineEarlierRun(set: string, run: string, id: string, seed: numb
   const region = kernelEstimationRegion(toLuminance(blurred), undefined, maxSide).image;
   const refined = await refineKernelWithMap(region, sdiKernel);
   return { image: deconvolveHqs(blurred, refined.kernel), kernel: refined.kernel, report: { status: 'completed', refinement: refined.report, kernelFrom: run, earlierWallMs: earlier.wallMs, earlierSchedule: earlier.schedule ?? null } };
+}
+
+/** The record's `restarts` field from a run report's restarts (deblur()'s, or selectAmongEarlierRuns's); nothing without restarts. */
+function restartsSummary(report: unknown, seed: number): Pick<QualityRecord, 'restarts'> {
+  if (!report || typeof report !== 'object') return {};
+  const r = report as { runs?: Array<{ seed: number; energy: number }>; seeds?: number[]; energies?: number[]; chosen: number; from?: string[] };
+  if (r.runs) return { restarts: { seeds: r.runs.map((x) => x.seed), energies: r.runs.map((x) => x.energy), chosen: r.chosen } };
+  return { restarts: { seeds: r.seeds ?? [seed], energies: r.energies ?? [], chosen: r.chosen, ...(r.from ? { from: r.from } : {}) } };
+}
+
+/**
+ * `--restarts-from runA,runB,…`: the restart selection of deblur() (solver/restart_selection.ts) applied
+ * to the kernels earlier self-diffusion runs of this harness saved for the image (each with its own
+ * seed), instead of training them again: the same computation as `--restarts N` with those seeds, up
+ * to the engine version. The kept kernel restores the image by HQS; the record's time is the earlier
+ * runs' summed plus the selection's, its schedule the first run's.
+ */
+async function selectAmongEarlierRuns(set: string, runs: readonly string[], id: string, blurred: Image): Promise<MethodResult> {
+  const records = await readJsonLines<QualityRecord>(path.join(projectRoot, 'results', 'quality', `${set}.jsonl`));
+  const earlier = runs.map((run) => {
+    const record = records.filter((r) => r.run === run && r.id === id && r.status === 'completed').at(-1);
+    if (!record) throw new SdiError(`--restarts-from ${run}: no completed record for ${id} in ${set}`);
+    return record;
+  });
+  const kernels = await Promise.all(runs.map((run) => readKernelFile(path.join(projectRoot, 'results', 'quality', set, run, `${id}_kernel.txt`))));
+  const maxSide = (earlier[0].options as { maxWorkingSize?: number | null }).maxWorkingSize ?? 256;
+  const region = kernelEstimationRegion(toLuminance(blurred), undefined, maxSide).image;
+  const selection = await selectRestart(region, kernels);
+  const kernel = kernels[selection.chosen];
+  return {
+    image: deconvolveHqs(blurred, kernel), kernel,
+    report: {
+      status: 'completed', restarts: { seeds: earlier.map((r) => r.seed), energies: selection.energies, chosen: selection.chosen, from: [...runs] },
+      earlierWallMs: earlier.reduce((t, r) => t + r.wallMs, 0), earlierSchedule: earlier[0].schedule ?? null,
+    },
+  };
 }
 
 /**

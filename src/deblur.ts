@@ -19,7 +19,8 @@ import { presets, resolveSolverOptions, type PresetName } from './solver/presets
 import { validateSolverOptions, type SolverOptions, type SolverOverrides } from './solver/options.js';
 import type { MapPrior } from './baselines/map_blind.js';
 import { KERNEL_REFINEMENTS, refineKernelWithMap, type KernelRefinement, type KernelRefinementReport } from './solver/kernel_refinement.js';
-import { runSelfDiffusion, type SolverCheckpoint, type SolverEvent, type SolverHooks, type SolverProgress } from './solver/self_diffusion.js';
+import { runSelfDiffusion, type SolverCheckpoint, type SolverEvent, type SolverHooks, type SolverProgress, type SolverResult } from './solver/self_diffusion.js';
+import { selectRestart } from './solver/restart_selection.js';
 
 export type RestoreMode = 'auto' | 'network' | 'nonblind';
 
@@ -62,6 +63,12 @@ export interface DeblurOptions {
    * lowest L0 energy (solver/kernel_refinement.ts). Implies restore `nonblind`.
    */
   refine?: KernelRefinement;
+  /**
+   * Runs of the self-diffusion (default 1), from seeds seed, seed + 1, …: the kernel with the lowest L0
+   * energy on the working region is kept (solver/restart_selection.ts), at restarts× the time. The
+   * seed-dependent failures of short schedules (a kernel collapsed to its window's edge) rarely repeat.
+   */
+  restarts?: number;
   /** Memory budget in bytes; a run estimated to need more is refused with advice (default: resources/memory_estimate.ts). */
   memoryLimitBytes?: number;
 }
@@ -96,6 +103,8 @@ export interface RunReport {
   warmStart: { prior: MapPrior; ms: number } | null;
   /** The kernel refinement (null: none) with its energies and choice. */
   refinement: KernelRefinementReport | null;
+  /** With restarts > 1: each run's seed, status, selection energy and solver time, and the index of the one kept (its seed is `chosenSeed`). */
+  restarts: { runs: Array<{ seed: number; status: 'completed' | 'aborted' | 'diverged'; energy: number; solverMs: number }>; chosen: number; chosenSeed: number } | null;
   timings: { totalMs: number; solverMs: number; restoreMs: number; meanStepMs: number; outerMs: number[] };
   lossHistory: number[];
   outerLoss: number[];
@@ -128,6 +137,9 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
   const kernelSize = resolveKernelSize(options.kernelSize);
   const seed = options.seed ?? 0;
   ensure(Number.isFinite(seed), 'seed must be a finite number');
+  const restartCount = options.restarts ?? 1;
+  ensure(Number.isInteger(restartCount) && restartCount >= 1 && restartCount <= 16, `restarts must be an integer from 1 to 16, got ${restartCount}`);
+  if (restartCount > 1 && (hooks.resume || hooks.onCheckpoint)) throw new SdiError('checkpoints and resume work with one run: use restarts = 1');
   const { width: iw, height: ih, channels: ic } = input;
   ensure(Number.isInteger(iw) && Number.isInteger(ih) && iw >= 1 && ih >= 1 && [1, 2, 3, 4].includes(ic) && input.data?.length === iw * ih * ic,
     `not a valid image: ${iw}×${ih} with ${ic} channels needs ${iw * ih * ic} samples, got ${input.data?.length}`);
@@ -192,12 +204,33 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
   }
   const solverHooks: SolverHooks = { onProgress: hooks.onProgress, previews: hooks.previews, signal: hooks.signal, onCheckpoint: hooks.onCheckpoint, resume: hooks.resume };
   const tSolve = performance.now();
-  const result = await runSelfDiffusion(working, solver, solverHooks);
+  const runs: Array<{ result: SolverResult; kernel: Kernel; ms: number }> = [];
+  for (let r = 0; r < restartCount; r++) {
+    const tRun = performance.now();
+    const result = await runSelfDiffusion(working, r === 0 ? solver : { ...solver, seed: seed + r }, solverHooks);
+    runs.push({ result, kernel: scale < 1 ? resampleKernel(result.kernel, kw, kh) : result.kernel, ms: performance.now() - tRun });
+    if (result.status === 'aborted') break;
+  }
   const solverMs = performance.now() - tSolve;
+  let restarts: RunReport['restarts'] = null;
+  let chosenRun = 0;
+  if (restartCount > 1) {
+    // an aborted later run is reported but not a candidate: its kernel is unfinished
+    const candidates = runs.length > 1 && runs[runs.length - 1].result.status === 'aborted' ? runs.slice(0, -1) : runs;
+    const selection = await selectRestart(region, candidates.map((run) => run.kernel));
+    chosenRun = selection.chosen;
+    restarts = {
+      runs: runs.map((run, r) => ({ seed: seed + r, status: run.result.status, energy: r < candidates.length ? selection.energies[r] : NaN, solverMs: run.ms })),
+      chosen: chosenRun, chosenSeed: seed + chosenRun,
+    };
+    if (runs.length < restartCount) warnings.push(`aborted during restart ${runs.length} of ${restartCount}: kept the best of the runs so far`);
+  }
+  const result = runs[chosenRun].result;
+  const stepsDone = runs.reduce((n, run) => n + run.result.stepsDone, 0);
 
   for (const e of result.events) warnings.push(`${e.kind} (${e.action}): ${e.detail}`);
   const tRestore = performance.now();
-  let kernel = scale < 1 ? resampleKernel(result.kernel, kw, kh) : result.kernel;
+  let kernel = runs[chosenRun].kernel;
   let refinement: KernelRefinementReport | null = null;
   if (refine === 'map-l0' && result.status === 'completed') {
     const refined = await refineKernelWithMap(region, kernel);
@@ -230,7 +263,8 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     parameterCounts: result.parameterCounts,
     warmStart,
     refinement,
-    timings: { totalMs: performance.now() - started, solverMs, restoreMs, meanStepMs: result.stepsDone ? solverMs / result.stepsDone : 0, outerMs: result.outerMs },
+    restarts,
+    timings: { totalMs: performance.now() - started, solverMs, restoreMs, meanStepMs: stepsDone ? solverMs / stepsDone : 0, outerMs: result.outerMs },
     lossHistory: result.lossHistory,
     outerLoss: result.outerLoss,
     warnings,

@@ -17,7 +17,7 @@ import { formatDuration, ProgressPrinter } from './progress.js';
 import { getMethod, methodNames, type Method, type MethodContext } from '../methods/registry.js';
 import type { Image } from '../image/image.js';
 
-const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|lean|balanced|paper] [--steps T] [--iters S|SxN,SxN…] [--coarse-steps C] [--width C] [--mode k-diff|standard|selfdeblur] [--seed N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--region X,Y,W,H] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
+const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|lean|balanced|paper] [--steps T] [--iters S|SxN,SxN…] [--coarse-steps C] [--width C] [--mode k-diff|standard|selfdeblur] [--seed N] [--restarts N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--region X,Y,W,H] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
 
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, {
@@ -32,6 +32,7 @@ export async function run(argv: string[]): Promise<void> {
     mode: { type: 'string' },
     method: { type: 'string' },
     seed: { type: 'string' },
+    restarts: { type: 'string' },
     backend: { type: 'string' },
     threads: { type: 'string' },
     restore: { type: 'string' },
@@ -63,6 +64,8 @@ export async function run(argv: string[]): Promise<void> {
   const width = numberOption(values.width, 'width', { integer: true, min: 4, max: 512 });
   const coarseSteps = numberOption(values['coarse-steps'], 'coarse-steps', { integer: true, min: 0, max: 10000 });
   const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
+  // self-diffusion runs from seeds seed, seed + 1, …; the kernel of lowest L0 energy is kept (solver/restart_selection.ts)
+  const restarts = numberOption(values.restarts, 'restarts', { integer: true, min: 1, max: 16 });
   // wasm threads (src/engine/wasm_threads.ts reads SDI_WASM_THREADS when the backend starts); without
   // the option it picks one thread per free core.
   const threads = numberOption(values.threads, 'threads', { integer: true, min: 1, max: 8 });
@@ -80,8 +83,9 @@ export async function run(argv: string[]): Promise<void> {
   protectInput(input);
   for (const file of [output, values['kernel-out'], values.report]) if (file) assertNotInput(file);
   if (values.resume && !values.checkpoint) throw new SdiError('--resume needs --checkpoint <dir> (the folder of the interrupted run)');
+  if (restarts !== undefined && restarts > 1 && values.checkpoint) throw new SdiError('--checkpoint works with one run: leave out --restarts or use --restarts 1');
   const method = values.method === undefined || values.method === 'sdi' ? null : blindMethod(values.method);
-  if (method && (values.checkpoint || values.mode || values['warm-start'] || values.refine || values.region)) throw new SdiError(`--checkpoint, --mode, --warm-start, --refine and --region apply to --method sdi only, not ${method.name}`);
+  if (method && (values.checkpoint || values.mode || values['warm-start'] || values.refine || values.region || values.restarts)) throw new SdiError(`--checkpoint, --mode, --warm-start, --refine, --restarts and --region apply to --method sdi only, not ${method.name}`);
 
   const image = await readImageFile(input);
   for (const file of [output, values['kernel-out'], values.report]) if (file) await prepareOutputPath(file);
@@ -135,7 +139,7 @@ export async function run(argv: string[]): Promise<void> {
   process.once('SIGTERM', onSignal);
   let result;
   try {
-    result = await deblur(image, { preset, kernelSize, seed, backend, solver, maxWorkingSize: maxSize, region, restore: values.restore === undefined ? undefined : restore, scale, warmStart, refine }, { onProgress: (p) => { sayResumed(); progress.update(p); }, signal: controller.signal, onCheckpoint, resume });
+    result = await deblur(image, { preset, kernelSize, seed, backend, solver, maxWorkingSize: maxSize, region, restore: values.restore === undefined ? undefined : restore, scale, warmStart, refine, restarts }, { onProgress: (p) => { sayResumed(); progress.update(p); }, signal: controller.signal, onCheckpoint, resume });
   } finally {
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -145,7 +149,9 @@ export async function run(argv: string[]): Promise<void> {
   await writeImageFile(output, result.image);
   if (values['kernel-out']) await writeKernelFile(values['kernel-out'], result.kernel);
   if (values.report) await writeJsonFile(values.report, { ...result.report, inputFile: input, outputFile: output, command: ['sdi', 'deblur', ...argv] });
-  const summary = `in ${formatDuration(result.report.timings.totalMs)} (${result.report.backend.name}, seed ${seed}): wrote ${output}`;
+  const kept = result.report.restarts;
+  const seeds = kept ? `seeds ${seed}–${seed + kept.runs.length - 1}, kept ${kept.chosenSeed} (lowest L0 energy)` : `seed ${seed}`;
+  const summary = `in ${formatDuration(result.report.timings.totalMs)} (${result.report.backend.name}, ${seeds}): wrote ${output}`;
   // main() exits with the status run() ends with, so an interrupted run must end by throwing (128 + the signal's number).
   if (result.report.status === 'aborted') throw new SdiError(`interrupted: stopped early ${summary}${checkpointDir ? ` (continue with --resume --checkpoint ${checkpointDir})` : ''}`, stoppedBy === 'SIGTERM' ? 143 : 130);
   progress.message(`done ${summary}`);

@@ -27,6 +27,8 @@ export interface MethodContext {
   warmStart?: DeblurOptions['warmStart'];
   /** Kernel refinement after self-diffusion (DeblurOptions.refine). */
   refine?: DeblurOptions['refine'];
+  /** Self-diffusion runs from successive seeds, the lowest-energy kernel kept (DeblurOptions.restarts). */
+  restarts?: number;
   /** The true kernel, for non-blind reference methods. */
   trueKernel?: Kernel;
   hooks?: DeblurHooks;
@@ -60,7 +62,7 @@ function selfDiffusion(name: string, description: string, mode: SolverOptions['m
       const r = await deblur(blurred, {
         preset: ctx.preset, kernelSize: ctx.kernelSize, seed: ctx.seed, backend: ctx.backend,
         solver: { ...ctx.solver, mode }, restore: ctx.restore, scale: ctx.scale, maxWorkingSize: ctx.maxWorkingSize,
-        warmStart: ctx.warmStart, refine: ctx.refine,
+        warmStart: ctx.warmStart, refine: ctx.refine, restarts: ctx.restarts,
       }, ctx.hooks);
       return { image: r.image, kernel: r.kernel, report: r.report as unknown as Record<string, unknown> };
     },
