@@ -29,6 +29,17 @@ test('the kernel refinement travels from the URL to the deblur options only when
   assert.equal('refine' in deblurOptionsOf(base), false);
 });
 
+test('restarts travel from the URL to the deblur options when more than one, within 1–8', () => {
+  const base = { preset: 'fast' as const, kernelSize: 15, seed: 0, engine: 'wasm' as const, region: null };
+  assert.equal(settingsFromQuery('?restarts=3').restarts, 3);
+  assert.deepEqual(settingsFromQuery('?restarts=0'), {});
+  assert.deepEqual(settingsFromQuery('?restarts=9'), {});
+  assert.deepEqual(settingsFromQuery('?restarts=1.5'), {});
+  assert.equal(deblurOptionsOf({ ...base, restarts: 3 }).restarts, 3);
+  assert.equal('restarts' in deblurOptionsOf({ ...base, restarts: 1 }), false, 'one run leaves the library default');
+  assert.equal('restarts' in deblurOptionsOf(base), false);
+});
+
 test('inner steps take a schedule of SxN groups that must cover the outer steps', () => {
   const base = { preset: 'balanced' as const, kernelSize: 31, seed: 0, engine: 'auto' as const, region: null };
   assert.equal(settingsFromQuery('?steps=4&iters=2x1,3x3').iterations, '2x1,3x3');

@@ -17,7 +17,7 @@ import { BROWSER_MAX_MEGAPIXELS, imageNotes, type Note } from './image_notes.js'
 import { LossChart } from './loss_chart.js';
 import type { EngineInfo, EnginePreference, FailureKind, ProgressSummary, RunResult } from './protocol.js';
 import { RegionSelector } from './region_select.js';
-import { deblurOptionsOf, settingsFromQuery, stepSettingsProblem, type PageSettings } from './settings.js';
+import { deblurOptionsOf, maxPageRestarts, settingsFromQuery, stepSettingsProblem, type PageSettings } from './settings.js';
 import { DeblurWorkerClient } from './worker_client.js';
 
 type PageState = 'loading' | 'empty' | 'ready' | 'running' | 'stopping' | 'done' | 'cancelled' | 'failed';
@@ -44,6 +44,7 @@ const ui = {
   kernelSize: el<HTMLInputElement>('kernel-size'),
   presetChoices: el<HTMLDivElement>('preset-choices'),
   steps: el<HTMLInputElement>('steps'),
+  restarts: el<HTMLInputElement>('restarts'),
   iters: el<HTMLInputElement>('iters'),
   seed: el<HTMLInputElement>('seed'),
   refine: el<HTMLInputElement>('refine'),
@@ -76,6 +77,8 @@ let pendingRegion = query.region ?? null;
 let previewCount = 0;
 let runStartedAt = 0;
 let lastProgress: ProgressSummary | null = null;
+/** Which restart's training the progress belongs to (0-based; see showProgress). */
+let restartIndex = 0;
 /** The settings of the run in progress (or the last one). */
 let runSettings: PageSettings | null = null;
 let tick: number | undefined;
@@ -102,6 +105,7 @@ function setUp(): void {
   if (query.kernelSize !== undefined) ui.kernelSize.value = String(query.kernelSize);
   if (query.seed !== undefined) ui.seed.value = String(query.seed);
   if (query.steps !== undefined) ui.steps.value = String(query.steps);
+  if (query.restarts !== undefined) ui.restarts.value = String(query.restarts);
   if (query.iterations !== undefined) ui.iters.value = query.iterations;
   ui.refine.checked = query.refine === 'map-l0';
   ui.engineChoice.value = query.engine ?? 'auto';
@@ -205,6 +209,7 @@ function readSettings(): PageSettings {
     iterations: ui.iters.value.trim() === '' ? undefined : ui.iters.value.trim(),
     region: regionSelector.region,
     refine: ui.refine.checked ? 'map-l0' : 'none',
+    restarts: Math.min(maxPageRestarts, Math.max(1, Math.round(Number(ui.restarts.value) || 1))),
   };
 }
 
@@ -309,6 +314,7 @@ function startRun(): void {
   previewCount = 0;
   ui.estimateFigure.dataset.previewCount = '0';
   lastProgress = null;
+  restartIndex = 0;
   ui.result.hidden = true;
   ui.bar.value = 0;
   ui.statStep.textContent = ui.statElapsed.textContent = ui.statEta.textContent = ui.statLoss.textContent = '–';
@@ -332,18 +338,20 @@ function updateClock(): void {
 
 function showProgress(p: ProgressSummary): void {
   if (state !== 'running') return;
-  if (!lastProgress) lossChart.reset(p.total, p.steps);
+  if (lastProgress && p.done < lastProgress.done) restartIndex++; // the next restart's training begins
+  if (!lastProgress || p.done < lastProgress.done) lossChart.reset(p.total, p.steps);
   lastProgress = p;
   const outer = Math.min(p.steps, p.outerDone + (p.iteration < p.iterations ? 1 : 0));
   ui.bar.max = p.total;
   ui.bar.value = p.done;
-  ui.statStep.textContent = `${p.done} / ${p.total} (outer ${Math.max(1, outer)} of ${p.steps}, inner ${p.iteration} of ${p.iterations})`;
+  const restarts = runSettings?.restarts ?? 1;
+  ui.statStep.textContent = `${p.done} / ${p.total} (outer ${Math.max(1, outer)} of ${p.steps}, inner ${p.iteration} of ${p.iterations}${restarts > 1 ? `; run ${restartIndex + 1} of ${restarts}` : ''})`;
   ui.statElapsed.textContent = formatDuration(p.elapsedMs);
   ui.statEta.textContent = p.done < p.total ? formatDuration(p.etaMs) : '0s';
   if (Number.isFinite(p.loss)) ui.statLoss.textContent = p.loss.toExponential(3);
   lossChart.add(p.done, p.loss);
   if (p.iteration === p.iterations) lossChart.markOuterEnd(p.done);
-  if (p.done === p.total) setStatus(`Training done: ${runSettings?.refine === 'map-l0' ? 'refining the kernel by MAP-L0 and ' : ''}restoring the image…`);
+  if (p.done === p.total && restartIndex + 1 >= restarts) setStatus(`Training done: ${restarts > 1 ? 'choosing among the runs, ' : ''}${runSettings?.refine === 'map-l0' ? 'refining the kernel by MAP-L0 and ' : ''}restoring the image…`);
 }
 
 function showPreview(p: ProgressSummary, image: Image, kernel: Kernel): void {
@@ -395,6 +403,7 @@ function showResult(result: RunResult): void {
   ui.resultSummary.textContent = aborted
     ? `Cancelled after ${stepsDone} of ${total} steps (${formatDuration(r.timings.totalMs)}): below is the estimate reached so far.`
     : `Done in ${formatDuration(r.timings.totalMs)} on ${r.backend.name}: ${r.solver.iterationSchedule ? `${total}` : `${r.solver.steps} × ${r.solver.iterations}`} steps, preset '${r.preset}', seed ${r.seed}, ${r.restore === 'network' ? 'image from the network' : 'image restored by non-blind deconvolution with the kernel'}.`;
+  if (r.restarts) ui.resultSummary.textContent += ` Restarts: ${r.restarts.runs.length} runs (seeds ${r.restarts.runs[0].seed}–${r.restarts.runs[r.restarts.runs.length - 1].seed}), the kernel of seed ${r.restarts.chosenSeed} explained the photo best and was kept.`;
   if (r.refinement) ui.resultSummary.textContent += ` Kernel refinement: ${refinementChoiceText[r.refinement.chosen]}.`;
   ui.resultWarnings.replaceChildren(...r.warnings.map((w) => Object.assign(document.createElement('li'), { className: 'info', textContent: w })));
   ui.result.hidden = false;

@@ -7,6 +7,7 @@
  *   inner-step schedule: S inner steps for N outer steps, in order, as the CLI's --iters; also under "Advanced")
  *   region=x,y,w,h (kernel-estimation region in image pixels, applied to the next image loaded)
  *   refine=map-l0|none (refine the network's kernel by MAP-L0 after training: the CLI's --refine)
+ *   restarts=N (1–8: train from seeds seed … seed + N − 1 and keep the kernel of lowest L0 energy: the CLI's --restarts)
  *
  * e.g. `?engine=wasm&preset=fast&kernel=5&steps=3&iters=2` is the tiny run the e2e test uses.
  */
@@ -28,7 +29,12 @@ export interface PageSettings {
   region: Region | null;
   /** Kernel refinement after training (undefined: none, as the CLI's default). */
   refine?: KernelRefinement;
+  /** Training runs from successive seeds, the lowest-energy kernel kept (undefined or 1: one run). */
+  restarts?: number;
 }
+
+/** Most restarts the page offers (each is a whole training run). */
+export const maxPageRestarts = 8;
 
 export const enginePreferences: readonly EnginePreference[] = ['auto', 'webgpu', 'wasm'];
 
@@ -49,6 +55,7 @@ export function settingsFromQuery(search: string): Partial<PageSettings> {
   out.kernelSize = int('kernel', 3, 151);
   out.seed = int('seed', 0, 2 ** 31 - 1);
   out.steps = int('steps', 1, 1000);
+  out.restarts = int('restarts', 1, maxPageRestarts);
   const refine = q.get('refine');
   if (refine && (KERNEL_REFINEMENTS as readonly string[]).includes(refine)) out.refine = refine as KernelRefinement;
   const iters = q.get('iters')?.trim();
@@ -72,6 +79,7 @@ export function deblurOptionsOf(s: PageSettings): DeblurOptions {
   if (s.iterations !== undefined) Object.assign(solver, iterationsOption(s.iterations, outerSteps(s)));
   const options: DeblurOptions = { preset: s.preset, kernelSize: s.kernelSize, seed: s.seed, backend: s.engine === 'auto' ? undefined : s.engine, solver };
   if (s.refine !== undefined && s.refine !== 'none') options.refine = s.refine;
+  if (s.restarts !== undefined && s.restarts > 1) options.restarts = s.restarts;
   return options;
 }
 
