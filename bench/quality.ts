@@ -25,7 +25,7 @@ import { getMethod, type Method, type MethodResult } from '../src/methods/regist
 import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
 import { presetNames, resolveSolverOptions, type PresetName } from '../src/solver/presets.js';
 import { iterationsOption, totalIterations, type SolverOverrides } from '../src/solver/options.js';
-import { kernelEstimationRegion, type DeblurOptions, type RestoreMode } from '../src/deblur.js';
+import { kernelEstimationRegion, type DeblurOptions, type RestoreMode, type RunReport } from '../src/deblur.js';
 import { appendJsonLine, machineDescription, projectRoot, readJsonLines, readManifest } from './common.js';
 import { deconvolveHqs } from '../src/deconv/index.js';
 import { selectRestart } from '../src/solver/restart_selection.js';
@@ -168,7 +168,7 @@ async function main(argv: string[]): Promise<void> {
       errorRatio, wallMs, backend: importedRun?.backend ?? info.name, threads: importedRun ? 1 : info.threads, machine, date: new Date().toISOString(),
       kernelSize: importedRun?.kernelSize ?? estimateKernelSize(item.kernelSize), options: importedRun ? { ...options, imported: importedRun.options } : options, status: (result.report.status as string | undefined) ?? 'completed',
       ...(kernelFrom || restartsFrom ? earlierSchedule(result) : schedule ? { schedule } : {}),
-      ...restartsSummary(result.report.restarts, seed),
+      ...restartsSummary(result.report.restarts),
       ...(values.trace ? { trace } : {}),
       ...refinementSummary(result.report.refinement),
     };
@@ -229,18 +229,21 @@ async function refineEarlierRun(set: string, run: string, id: string, seed: numb
   const earlier = (await readJsonLines<QualityRecord>(path.join(projectRoot, 'results', 'quality', `${set}.jsonl`))).filter((r) => r.run === run && r.id === id && r.seed === seed && r.status === 'completed').at(-1);
   if (!earlier) throw new SdiError(`--kernel-from ${run}: no completed record for ${id} (seed ${seed}) in ${set}`);
   const sdiKernel = await readKernelFile(path.join(projectRoot, 'results', 'quality', set, run, `${id}_kernel.txt`));
-  const maxSide = (earlier.options as { maxWorkingSize?: number | null }).maxWorkingSize ?? 256;
-  const region = kernelEstimationRegion(toLuminance(blurred), undefined, maxSide).image;
-  const refined = await refineKernelWithMap(region, sdiKernel);
+  const refined = await refineKernelWithMap(earlierRegion(blurred, earlier), sdiKernel);
   return { image: deconvolveHqs(blurred, refined.kernel), kernel: refined.kernel, report: { status: 'completed', refinement: refined.report, kernelFrom: run, earlierWallMs: earlier.wallMs, earlierSchedule: earlier.schedule ?? null } };
 }
 
-/** The record's `restarts` field from a run report's restarts (deblur()'s, or selectAmongEarlierRuns's); nothing without restarts. */
-function restartsSummary(report: unknown, seed: number): Pick<QualityRecord, 'restarts'> {
+/** The record's `restarts` field from a run report's restarts (RunReport['restarts'], plus `from` for --restarts-from); nothing without restarts. */
+function restartsSummary(report: unknown): Pick<QualityRecord, 'restarts'> {
   if (!report || typeof report !== 'object') return {};
-  const r = report as { runs?: Array<{ seed: number; energy: number }>; seeds?: number[]; energies?: number[]; chosen: number; from?: string[] };
-  if (r.runs) return { restarts: { seeds: r.runs.map((x) => x.seed), energies: r.runs.map((x) => x.energy), chosen: r.chosen } };
-  return { restarts: { seeds: r.seeds ?? [seed], energies: r.energies ?? [], chosen: r.chosen, ...(r.from ? { from: r.from } : {}) } };
+  const r = report as NonNullable<RunReport['restarts']> & { from?: string[] };
+  return { restarts: { seeds: r.runs.map((x) => x.seed), energies: r.runs.map((x) => x.energy), chosen: r.chosen, ...(r.from ? { from: r.from } : {}) } };
+}
+
+/** The gray region an earlier run of this harness estimated its kernel on (its working size, default 256). */
+function earlierRegion(blurred: Image, earlier: QualityRecord): Image {
+  const maxSide = (earlier.options as { maxWorkingSize?: number | null }).maxWorkingSize ?? 256;
+  return kernelEstimationRegion(toLuminance(blurred), undefined, maxSide).image;
 }
 
 /**
@@ -258,14 +261,16 @@ async function selectAmongEarlierRuns(set: string, runs: readonly string[], id: 
     return record;
   });
   const kernels = await Promise.all(runs.map((run) => readKernelFile(path.join(projectRoot, 'results', 'quality', set, run, `${id}_kernel.txt`))));
-  const maxSide = (earlier[0].options as { maxWorkingSize?: number | null }).maxWorkingSize ?? 256;
-  const region = kernelEstimationRegion(toLuminance(blurred), undefined, maxSide).image;
-  const selection = await selectRestart(region, kernels);
+  const selection = await selectRestart(earlierRegion(blurred, earlier[0]), kernels);
   const kernel = kernels[selection.chosen];
+  const restarts: NonNullable<RunReport['restarts']> & { from: string[] } = {
+    runs: earlier.map((r, i) => ({ seed: r.seed, status: 'completed', energy: selection.energies[i], solverMs: r.wallMs })),
+    chosen: selection.chosen, chosenSeed: earlier[selection.chosen].seed, from: [...runs],
+  };
   return {
     image: deconvolveHqs(blurred, kernel), kernel,
     report: {
-      status: 'completed', restarts: { seeds: earlier.map((r) => r.seed), energies: selection.energies, chosen: selection.chosen, from: [...runs] },
+      status: 'completed', restarts,
       earlierWallMs: earlier.reduce((t, r) => t + r.wallMs, 0), earlierSchedule: earlier[0].schedule ?? null,
     },
   };

@@ -61,12 +61,12 @@ export function installWasmAdamKernel(helperThread = false): boolean {
         for (let i = 0; i < count; i++) {
           const g = inputs[`g${i}`], w = inputs[`w${i}`];
           const [gAt, wAt, wOutAt] = heapOffsets(backend, g, w, wOut[i]);
-          const moments = 4 * offset;
-          runInHalves(helper, 'adamUpdate', k.adamUpdate, size(w), 4, (start, n) => [
+          const moments = 4 * offset, n = tf.util.sizeFromShape(w.shape);
+          runInHalves(helper, 'adamUpdate', k.adamUpdate, n, 4, (start, n) => [
             gAt + 4 * start, mAt + moments + 4 * start, vAt + moments + 4 * start, wAt + 4 * start,
             mOutAt + moments + 4 * start, vOutAt + moments + 4 * start, wOutAt + 4 * start, n,
             beta1, 1 - beta1, beta2, 1 - beta2, stepSize, vScale, epsilon]);
-          offset += size(w);
+          offset += n;
         }
         return [mOut, vOut, ...wOut];
       }) as unknown as tf.KernelFunc,
@@ -80,8 +80,6 @@ export function installWasmAdamKernel(helperThread = false): boolean {
 export function wasmAdamAvailable(): boolean {
   return simd !== null && wasmAdamSwitch.enabled && tf.getBackend() === 'wasm';
 }
-
-const size = (t: tf.TensorInfo) => t.shape.reduce((a, b) => a * b, 1);
 
 /**
  * [m', v', w'_0, …, w'_{n−1}] for float32 tensors `weights[i]` with gradients `grads[i]` (same shapes) and

@@ -5,7 +5,7 @@
  * another shape or transpose flag (a Reshape shares the id, so `matMul(a, b)` then
  * `matMul(c, reshape(b, …))` is enough) aborts the module ("Aborted()", or the heap is corrupted and a
  * later kernel dies with "memory access out of bounds"). Reproduced with tfjs alone, without this
- * project's kernels (test/engine/wasm_matmul_operand_guard.test.ts).
+ * project's kernels (test/engine/wasm_shared_identity.test.ts).
  *
  * The guard remembers, per data id, the (shape, transposeB) under which it first served as `b`; a later
  * call that would use it under another key gets a private copy of `b` instead (a new id, so a new cache
