@@ -17,6 +17,8 @@
  *   · ffhq-aberration:  5 FFHQ faces (RGB) × 4 Zernike PSFs
  *   · ffhq-motion:      5 FFHQ faces (RGB) × 4 motion PSFs
  *   · natural-motion:   4 fixed 192×192 crops of ../shared/data/natural × 2 motion PSFs
+ *   · ffhq-motion-noiseless: ffhq-motion's faces and PSFs (the same draws) with σ = 0, to tell the
+ *     noise's share of a score from the method's (the paper does not state its FFHQ noise level)
  *   Zernike PSFs: coefficients from DEFAULT_ABERRATION_RANGES (defocus ±0.25, astigmatism ±0.15,
  *   coma and trefoil ±0.10, spherical ±0.08, quadrafoil ±0.05 waves), sampling q = 2; size = the
  *   smallest odd k in 21–31 keeping the energy within 2% of the Airy pattern's in the same crop
@@ -44,7 +46,7 @@ export const DEFAULT_SETS_DIR = path.join(projectRoot, 'bench', 'sets');
 const NOISE_SIGMA = 0.01;
 
 /** Canonical order: each set's generator is forked from the seed in this order, whichever are built. */
-export const SET_NAMES = ['levin-motion', 'levin-aberration', 'ffhq-motion', 'ffhq-aberration', 'natural-motion'] as const;
+export const SET_NAMES = ['levin-motion', 'levin-aberration', 'ffhq-motion', 'ffhq-aberration', 'natural-motion', 'ffhq-motion-noiseless'] as const;
 export type SetName = (typeof SET_NAMES)[number];
 
 export interface Item {
@@ -99,8 +101,8 @@ const ZERNIKE_INFO = {
 };
 const MOTION_INFO = { family: 'motion (Boracchi-Foi camera shake)', sizes: '15-31 (odd, uniform)', length: 'U(0.6, 1.6)*(k-1) px', shakiness: 'log-U(0.0005, 0.012)' };
 
-const SYNTHETIC_NOTE =
-  `blurred = clip('valid' true convolution of the sharp image with the PSF + Gaussian noise sigma=${NOISE_SIGMA}, seeded), 16-bit PNG; ` +
+const syntheticNote = (sigma: number) =>
+  `blurred = clip('valid' true convolution of the sharp image with the PSF${sigma > 0 ? ` + Gaussian noise sigma=${sigma}, seeded` : ', no noise'}), 16-bit PNG; ` +
   "'sharp' is the matching crop of the sharp image: pixel-aligned with 'blurred' and the same size (kernels are odd, so the central crop, (k-1)/2 px trimmed per side). " +
   'Kernels are PSFs in the project convention (true convolution, centre floor(k/2)).';
 
@@ -116,9 +118,10 @@ async function writePsf(dir: string, name: string, psf: Kernel): Promise<string>
   return rel(file);
 }
 
-/** Blurs each sharp image with each PSF ('valid', noise σ) and writes blurred, aligned ground truth and kernels. */
+/** Blurs each sharp image with each PSF ('valid', noise σ, default NOISE_SIGMA) and writes blurred, aligned ground truth and kernels. */
 async function syntheticSet(
   setsDir: string, set: SetName, seed: number, rng: Rng, sharps: Array<{ name: string; image: Image }>, psfs: Psf[], describe: string, psfInfo: Record<string, unknown>,
+  noiseSigma = NOISE_SIGMA,
 ): Promise<Manifest> {
   const dir = path.join(setsDir, set);
   await resetDir(dir);
@@ -128,14 +131,14 @@ async function syntheticSet(
   for (const { name, image } of sharps) {
     for (const [j, psf] of psfs.entries()) {
       const id = `${name}_psf${j + 1}`;
-      const sim = simulateBlur(image, { kernel: psf.kernel, mode: 'valid', noiseSigma: NOISE_SIGMA, rng: rng.fork() });
+      const sim = simulateBlur(image, { kernel: psf.kernel, mode: 'valid', noiseSigma, rng: rng.fork() });
       const blurred = path.join(dir, 'blurred', `${id}.png`), sharp = path.join(dir, 'sharp', `${id}.png`);
       await writeImageFile(blurred, sim.blurred, { bitDepth: 16 });
       await writeImageFile(sharp, sim.groundTruth);
       items.push({ id, blurred: rel(blurred), sharp: rel(sharp), kernel: kernelFiles[j], kernelSize: [psf.kernel.height, psf.kernel.width], psfParams: psf.params });
     }
   }
-  return { set, seed, mode: 'valid', noiseSigma: NOISE_SIGMA, description: `${describe} ${SYNTHETIC_NOTE}`, aligned: true, psf: psfInfo, items };
+  return { set, seed, mode: 'valid', noiseSigma, description: `${describe} ${syntheticNote(noiseSigma)}`, aligned: true, psf: psfInfo, items };
 }
 
 async function levinSharps(): Promise<Array<{ name: string; image: Image }>> {
@@ -200,6 +203,13 @@ async function levinMotion(setsDir: string, seed: number): Promise<Manifest> {
   };
 }
 
+/** A generator that yields the same stream as `rng` from here on, leaving `rng` untouched. */
+function streamCopy(rng: Rng): Rng {
+  const copy = new Rng(0);
+  copy.setState(rng.getState());
+  return copy;
+}
+
 async function buildSet(setsDir: string, name: SetName, seed: number, rng: Rng): Promise<Manifest> {
   switch (name) {
     case 'levin-motion':
@@ -208,9 +218,10 @@ async function buildSet(setsDir: string, name: SetName, seed: number, rng: Rng):
       const psfs = Array.from({ length: 8 }, () => benchmarkZernikePsf(rng));
       return syntheticSet(setsDir, name, seed, rng, await levinSharps(), psfs, 'Levin sharp images (4, 255x255 gray) x 8 Zernike aberration PSFs.', ZERNIKE_INFO);
     }
-    case 'ffhq-motion': {
+    case 'ffhq-motion':
+    case 'ffhq-motion-noiseless': { // the same stream (see makeSets), so the same PSFs
       const psfs = Array.from({ length: 4 }, () => benchmarkMotionPsf(rng));
-      return syntheticSet(setsDir, name, seed, rng, await ffhqFaces(), psfs, 'FFHQ faces (5, 256x256 RGB) x 4 motion PSFs.', MOTION_INFO);
+      return syntheticSet(setsDir, name, seed, rng, await ffhqFaces(), psfs, 'FFHQ faces (5, 256x256 RGB) x 4 motion PSFs.', MOTION_INFO, name === 'ffhq-motion' ? NOISE_SIGMA : 0);
     }
     case 'ffhq-aberration': {
       const psfs = Array.from({ length: 4 }, () => benchmarkZernikePsf(rng));
@@ -241,6 +252,7 @@ export async function makeSets(opts: { seed?: number; sets?: readonly string[]; 
   }
   const base = new Rng(seed);
   const rngs = new Map(SET_NAMES.map((name) => [name, base.fork()] as const));
+  rngs.set('ffhq-motion-noiseless', streamCopy(rngs.get('ffhq-motion')!)); // ffhq-motion's PSFs, without its noise
   const manifests: Manifest[] = [];
   for (const name of SET_NAMES) {
     if (!wanted.includes(name)) continue;

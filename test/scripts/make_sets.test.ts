@@ -67,3 +67,21 @@ test('levin-motion lists the 32 captured photos by path from the project root, w
   assert.ok(maxAbsDiff(k4.data, (await loadLevinKernel(4, sharedData())).data) < 1e-7);
   assert.deepEqual(manifest.items[3].kernelSize, [27, 27]);
 });
+
+test('ffhq-motion-noiseless has ffhq-motion\'s faces and PSFs, blurred without noise', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'sdi-sets-c-'));
+  dirs.push(dir);
+  const [noisy, clean] = await makeSets({ seed: 0, sets: ['ffhq-motion', 'ffhq-motion-noiseless'], outDir: dir });
+  assert.equal(clean.noiseSigma, 0);
+  assert.deepEqual(clean.items.map((i) => [i.id, i.kernelSize]), noisy.items.map((i) => [i.id, i.kernelSize]));
+  for (const [j, item] of clean.items.entries()) {
+    if (j % 5 !== 0) continue; // items run face by face, PSF by PSF: j = 5f is face f with PSF f
+    const kernel = await readKernelFile(fromRoot(item.kernel));
+    assert.deepEqual(kernel.data, (await readKernelFile(fromRoot(noisy.items[j].kernel))).data);
+    const sharp = await readImageFile(fromRoot(item.sharp));
+    assert.deepEqual(sharp.data, (await readImageFile(fromRoot(noisy.items[j].sharp))).data);
+    const face = await readImageFile(sharedData('ffhq', `${item.id.split('_')[0].replace('ffhq', '')}.png`));
+    const blurred = await readImageFile(fromRoot(item.blurred));
+    assert.ok(maxAbsDiff(blurred.data, blurImage(face, kernel, { mode: 'valid' }).data) < 1e-4, `${item.id}: blurred is the exact blur up to 16-bit rounding`);
+  }
+});
