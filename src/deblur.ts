@@ -25,7 +25,7 @@ import { selectRestart } from './solver/restart_selection.js';
 export type RestoreMode = 'auto' | 'network' | 'nonblind';
 
 export interface DeblurOptions {
-  /** Preset (default `lean`). */
+  /** Preset (default `thorough`). */
   preset?: PresetName;
   /** Kernel size: one odd-or-even number for a square kernel, or [height, width]. Default 31. */
   kernelSize?: number | [number, number];
@@ -132,7 +132,7 @@ export function resolveKernelSize(size: number | [number, number] | undefined): 
 export async function deblur(input: Image, options: DeblurOptions = {}, hooks: DeblurHooks = {}): Promise<DeblurResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const preset = options.preset ?? 'lean';
+  const preset = options.preset ?? 'thorough';
   ensure(preset in presets, `unknown preset '${preset}' (${Object.keys(presets).join(', ')})`);
   const kernelSize = resolveKernelSize(options.kernelSize);
   const seed = options.seed ?? 0;

@@ -17,7 +17,7 @@ import { formatDuration, ProgressPrinter } from './progress.js';
 import { getMethod, methodNames, type Method, type MethodContext } from '../methods/registry.js';
 import type { Image } from '../image/image.js';
 
-const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|lean|balanced|paper] [--steps T] [--iters S|SxN,SxN…] [--coarse-steps C] [--width C] [--mode k-diff|standard|selfdeblur] [--seed N] [--restarts N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--region X,Y,W,H] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
+const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|lean|thorough|balanced|paper] [--steps T] [--iters S|SxN,SxN…] [--coarse-steps C] [--width C] [--mode k-diff|standard|selfdeblur] [--seed N] [--restarts N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--region X,Y,W,H] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
 
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, {
@@ -55,7 +55,7 @@ export async function run(argv: string[]): Promise<void> {
   const input = positionals[0];
   const output = values.output;
   if (!output) throw new SdiError('missing -o <out.png> (the restored image)');
-  const preset = choiceOption<PresetName>(values.preset, 'preset', presetNames) ?? 'lean';
+  const preset = choiceOption<PresetName>(values.preset, 'preset', presetNames) ?? 'thorough';
   const backend = choiceOption<BackendName>(values.backend, 'backend', ['wasm', 'cpu', 'webgpu']) ?? 'wasm';
   const restore = choiceOption<RestoreMode>(values.restore, 'restore', ['auto', 'network', 'nonblind']) ?? 'auto';
   const mode = choiceOption<DiffusionMode>(values.mode, 'mode', ['k-diff', 'standard', 'selfdeblur']);

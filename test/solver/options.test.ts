@@ -48,6 +48,13 @@ test('lean is balanced at 16 channels with 20 of its 30 outer steps coarse; an o
   assert.equal(resolveSolverOptions('balanced', { steps: 15 }).coarseSteps, 0);
 });
 
+test('thorough is lean with the paper\'s 200 inner steps per outer step', () => {
+  const lean = resolveSolverOptions('lean'), thorough = resolveSolverOptions('thorough');
+  assert.deepEqual({ ...thorough, iterations: 50 }, lean);
+  assert.equal(thorough.iterations, 200);
+  assert.equal(thorough.steps * thorough.iterations, 6000);
+});
+
 test('an --iters value is a count or a schedule of SxN groups covering every outer step', () => {
   assert.deepEqual(parseIterationSchedule('2x3,5x1', 4), [2, 2, 2, 5]);
   assert.deepEqual(iterationsOption('50', 30), { iterations: 50 });

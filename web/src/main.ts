@@ -180,7 +180,7 @@ function buildPresetChoices(): void {
     const title = Object.assign(document.createElement('span'), { className: 'name', textContent: name });
     const desc = Object.assign(document.createElement('span'), {
       className: 'desc',
-      textContent: `${p.description}. Estimates the kernel on at most ${p.maxWorkingSize}×${p.maxWorkingSize} pixels.${name === 'fast' ? ' Default without a GPU.' : name === 'lean' ? ' Default with WebGPU (and on the command line).' : ''}`,
+      textContent: `${p.description}. Estimates the kernel on at most ${p.maxWorkingSize}×${p.maxWorkingSize} pixels.${name === 'fast' ? ' Default without a GPU.' : name === 'lean' ? ' Default with WebGPU.' : name === 'thorough' ? ' Default on the command line.' : ''}`,
     });
     label.append(radio, title, desc);
     ui.presetChoices.append(label);

@@ -2,7 +2,7 @@
  * The page's run settings: read from the form, pre-filled from the URL, turned into `deblur`
  * options. URL query parameters (for links and the end-to-end test; all optional):
  *
- *   preset=fast|lean|balanced|paper   kernel=N (kernel size)   seed=N   engine=auto|webgpu|wasm
+ *   preset=fast|lean|thorough|balanced|paper   kernel=N (kernel size)   seed=N   engine=auto|webgpu|wasm
  *   steps=T  iters=S or iters=SxN,SxN…  (override the preset's outer / inner step counts, or give an
  *   inner-step schedule: S inner steps for N outer steps, in order, as the CLI's --iters; also under "Advanced")
  *   region=x,y,w,h (kernel-estimation region in image pixels, applied to the next image loaded)
