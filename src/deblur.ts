@@ -15,7 +15,7 @@ import { cropImage, downscaleImage, isFiniteImage, toLuminance, type Image } fro
 import { resampleKernel } from './physics/kernel_resample.js';
 import { assertDeblurFits } from './resources/memory_estimate.js';
 import type { Kernel } from './physics/kernel.js';
-import { presets, resolveSolverOptions, type PresetName } from './solver/presets.js';
+import { defaultPreset, presets, resolveSolverOptions, type PresetName } from './solver/presets.js';
 import { validateSolverOptions, type SolverOptions, type SolverOverrides } from './solver/options.js';
 import type { MapPrior } from './baselines/map_blind.js';
 import { KERNEL_REFINEMENTS, refineKernelWithMap, type KernelRefinement, type KernelRefinementReport } from './solver/kernel_refinement.js';
@@ -25,7 +25,7 @@ import { selectRestart } from './solver/restart_selection.js';
 export type RestoreMode = 'auto' | 'network' | 'nonblind';
 
 export interface DeblurOptions {
-  /** Preset (default `thorough`). */
+  /** Preset (default {@link defaultPreset}, `thorough`). */
   preset?: PresetName;
   /** Kernel size: one odd-or-even number for a square kernel, or [height, width]. Default 31. */
   kernelSize?: number | [number, number];
@@ -132,7 +132,7 @@ export function resolveKernelSize(size: number | [number, number] | undefined): 
 export async function deblur(input: Image, options: DeblurOptions = {}, hooks: DeblurHooks = {}): Promise<DeblurResult> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
-  const preset = options.preset ?? 'thorough';
+  const preset = options.preset ?? defaultPreset;
   ensure(preset in presets, `unknown preset '${preset}' (${Object.keys(presets).join(', ')})`);
   const kernelSize = resolveKernelSize(options.kernelSize);
   const seed = options.seed ?? 0;

@@ -11,7 +11,7 @@ export * from './image/image.js';
 export { decodeImage, encodePng, encodeJpeg, sniffImageFormat } from './image/codec.js';
 export * from './physics/kernel.js';
 export { kernelToImage } from './physics/kernel_view.js';
-export { presets, presetNames, resolveSolverOptions, type PresetName, type Preset } from './solver/presets.js';
+export { presets, presetNames, defaultPreset, resolveSolverOptions, type PresetName, type Preset } from './solver/presets.js';
 export { defaultSolverOptions, type SolverOptions, type SolverOverrides, type DiffusionMode } from './solver/options.js';
 export { runSelfDiffusion, type SolverProgress, type SolverResult, type SolverCheckpoint, type SolverEvent } from './solver/self_diffusion.js';
 export { linearNoiseSchedule } from './solver/schedule.js';

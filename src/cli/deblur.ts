@@ -8,7 +8,7 @@ import { KERNEL_REFINEMENTS } from '../solver/kernel_refinement.js';
 import type { BackendName } from '../engine/backend.js';
 import { SdiError } from '../errors.js';
 import { assertNotInput, prepareOutputPath, protectInput, readImageFile, writeImageFile, writeJsonFile, writeKernelFile } from '../io/files.js';
-import { presetNames, resolveSolverOptions, type PresetName } from '../solver/presets.js';
+import { defaultPreset, presetNames, resolveSolverOptions, type PresetName } from '../solver/presets.js';
 import { iterationsOption, type DiffusionMode, type SolverOverrides } from '../solver/options.js';
 import { fileDigest, loadCheckpoint, saveCheckpoint } from '../io/checkpoint_files.js';
 import type { SolverCheckpoint } from '../solver/self_diffusion.js';
@@ -55,7 +55,7 @@ export async function run(argv: string[]): Promise<void> {
   const input = positionals[0];
   const output = values.output;
   if (!output) throw new SdiError('missing -o <out.png> (the restored image)');
-  const preset = choiceOption<PresetName>(values.preset, 'preset', presetNames) ?? 'thorough';
+  const preset = choiceOption<PresetName>(values.preset, 'preset', presetNames) ?? defaultPreset;
   const backend = choiceOption<BackendName>(values.backend, 'backend', ['wasm', 'cpu', 'webgpu']) ?? 'wasm';
   const restore = choiceOption<RestoreMode>(values.restore, 'restore', ['auto', 'network', 'nonblind']) ?? 'auto';
   const mode = choiceOption<DiffusionMode>(values.mode, 'mode', ['k-diff', 'standard', 'selfdeblur']);

@@ -7,6 +7,8 @@ import { defaultSolverOptions, type SolverOptions, type SolverOverrides } from '
 
 export type PresetName = 'fast' | 'lean' | 'thorough' | 'balanced' | 'paper';
 export const presetNames: readonly PresetName[] = ['fast', 'lean', 'thorough', 'balanced', 'paper'];
+/** The preset the library and the command line use when none is given. */
+export const defaultPreset: PresetName = 'thorough';
 
 export interface Preset {
   /** One-line description shown in help texts and the web page. */
