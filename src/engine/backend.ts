@@ -20,6 +20,7 @@ import { registerEngineGradients } from './gradients/register.js';
 import { isNode, prepareNodeWasmThreads, unrefWasmThreadWorkers, wantedWasmThreads, type WasmThreadsPreparation } from './wasm_threads.js';
 import { startWebgpu } from './webgpu.js';
 import { installWasmCopyKernels, installWasmSimdCopy } from './kernels/wasm_copy_kernels.js';
+import { installWasmMirrorPadGradientKernel } from './kernels/wasm_mirror_pad_gradient_kernel.js';
 import { installWasmBatchNormKernels } from './kernels/wasm_batch_norm_kernels.js';
 import { installWasmAdamKernel } from './kernels/wasm_adam_kernel.js';
 import { installWasmFilterGradientKernel } from './kernels/wasm_filter_gradient_kernel.js';
@@ -77,6 +78,7 @@ export function wasmHeapKernelsActive(): boolean {
 async function startWasm(): Promise<BackendInfo> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   installWasmCopyKernels();
+  installWasmMirrorPadGradientKernel();
   if (tf.findBackend('wasm') !== null) {
     await tf.setBackend('wasm');
     installHeapKernels(wasm.getThreadsCount());

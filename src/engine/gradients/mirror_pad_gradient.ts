@@ -13,11 +13,13 @@
  *
  * Applied axis by axis: the untouched x ranges and the two border sums as slices, joined by one
  * concat (≈ 1 full-size copy, ≈ 10 kernels per axis; a reverse of a 1-wide border, the U-Net's 1-px
- * pads, is skipped: it is the identity). On webgpu, where every kernel is a dispatch with a fixed host
+ * pads, is skipped: it is the identity). On wasm the U-Net's maps take one kernel that copies the centre
+ * once and adds the borders in place (kernels/wasm_mirror_pad_gradient_kernel.ts). On webgpu, where every kernel is a dispatch with a fixed host
  * cost, the same sums are one WGSL kernel that gathers them (engine/webgpu_mirror_pad_gradient.ts).
  */
 import { tf } from '../tf.js';
 import { webgpuMirrorPadBackward, webgpuMirrorPadGradientApplies } from '../webgpu_mirror_pad_gradient.js';
+import { wasmMirrorPadBackward, wasmMirrorPadGradientApplies } from '../kernels/wasm_mirror_pad_gradient_kernel.js';
 
 /** Gradient config for `MirrorPad`; register with `tf.registerGradient`. */
 export const mirrorPadGradConfig: tf.GradConfig = {
@@ -31,9 +33,14 @@ export const mirrorPadGradConfig: tf.GradConfig = {
   },
 };
 
-/** ∂L/∂x of y = mirrorPad(x, paddings, mode), given dy = ∂L/∂y (one WGSL kernel on webgpu for rank 4). */
+/**
+ * ∂L/∂x of y = mirrorPad(x, paddings, mode), given dy = ∂L/∂y: one WGSL kernel on webgpu for rank 4, one
+ * copy plus the border sums on wasm for NHWC maps padded on H and W (kernels/wasm_mirror_pad_gradient_kernel.ts,
+ * the same values as the fold bit for bit), the fold below otherwise.
+ */
 export function mirrorPadBackward(dy: tf.Tensor, xShape: readonly number[], paddings: ReadonlyArray<readonly [number, number]>, mode: 'reflect' | 'symmetric'): tf.Tensor {
   if (webgpuMirrorPadGradientApplies(dy)) return webgpuMirrorPadBackward(dy, xShape, paddings, mode);
+  if (wasmMirrorPadGradientApplies(dy, paddings, mode)) return wasmMirrorPadBackward(dy, paddings, mode);
   return tf.tidy(() => {
     const offset = mode === 'reflect' ? 1 : 0;
     let g = dy;

@@ -30,7 +30,8 @@ import { installWasmMatMulOperandGuard } from './wasm_matmul_operand_guard.js';
 
 type TypedArray = Float32Array | Int32Array | Uint8Array;
 
-interface WasmBackendLike extends Pick<WasmHeapBackend, 'makeOutput' | 'getMemoryOffset'> {
+/** The part of tfjs-wasm's backend the copy kernels use. */
+export interface WasmCopyBackend extends Pick<WasmHeapBackend, 'makeOutput' | 'getMemoryOffset'> {
   typedArrayFromHeap(t: tf.TensorInfo): TypedArray;
   incRef(dataId: tf.DataId): void;
 }
@@ -61,7 +62,7 @@ export function installWasmSimdCopy(): boolean {
  * installed (one call per line of runs), else JavaScript over heap views. The views are taken here,
  * after `out` was allocated: an allocation may grow (and move) the heap.
  */
-function heapRunCopier(backend: WasmBackendLike, x: tf.TensorInfo, out: tf.TensorInfo): RunCopier {
+function heapRunCopier(backend: WasmCopyBackend, x: tf.TensorInfo, out: tf.TensorInfo): RunCopier {
   const src = backend.typedArrayFromHeap(x), dst = backend.typedArrayFromHeap(out);
   if (!simdCopy || !wasmSimdCopySwitch.enabled) return arrayRunCopier(src, dst);
   const bytes = src.BYTES_PER_ELEMENT, copy = simdCopy;
@@ -134,13 +135,14 @@ function copyRun(src: TypedArray, from: number, dst: TypedArray, to: number, len
 function sliceKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
   const x = args.inputs.x as tf.TensorInfo;
   if (x.dtype === 'string') return fallback(args as never) as tf.TensorInfo;
-  const backend = args.backend as WasmBackendLike;
+  const backend = args.backend as WasmCopyBackend;
   const attrs = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
   const [begin, size] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, attrs.begin, attrs.size);
-  return sliceInfo(backend, x, begin, size);
+  return sliceOnHeap(backend, x, begin, size);
 }
 
-function sliceInfo(backend: WasmBackendLike, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
+/** A new tensor on the heap holding the box begin…begin+size of x (a Slice; the SIMD copy where installed). */
+export function sliceOnHeap(backend: WasmCopyBackend, x: tf.TensorInfo, begin: number[], size: number[]): tf.TensorInfo {
   const out = backend.makeOutput(size, x.dtype);
   if (size.some((s) => s === 0)) return out;
   copyBox(x.shape, begin, size, heapRunCopier(backend, x, out));
@@ -150,7 +152,7 @@ function sliceInfo(backend: WasmBackendLike, x: tf.TensorInfo, begin: number[], 
 function splitVKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo[] {
   const x = args.inputs.x as tf.TensorInfo;
   if (x.dtype === 'string') return fallback(args as never) as tf.TensorInfo[];
-  const backend = args.backend as WasmBackendLike;
+  const backend = args.backend as WasmCopyBackend;
   const attrs = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number | number[] };
   const axis = tf.util.parseAxisParam(attrs.axis, x.shape)[0];
   const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, attrs.numOrSizeSplits, axis);
@@ -158,7 +160,7 @@ function splitVKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo[
   return sizes.map((s) => {
     const size = x.shape.slice();
     size[axis] = s;
-    const piece = sliceInfo(backend, x, begin.slice(), size);
+    const piece = sliceOnHeap(backend, x, begin.slice(), size);
     begin[axis] += s;
     return piece;
   });
@@ -168,7 +170,7 @@ function concatKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo 
   const inputs = (args.inputs as unknown as tf.TensorInfo[]).filter((t) => t.shape.every((d) => d > 0));
   const all = args.inputs as unknown as tf.TensorInfo[];
   if (all.length === 0 || all[0].dtype === 'string' || inputs.length === 0) return fallback(args as never) as tf.TensorInfo;
-  const backend = args.backend as WasmBackendLike;
+  const backend = args.backend as WasmCopyBackend;
   const axis = tf.util.parseAxisParam((args.attrs as unknown as { axis: number }).axis, all[0].shape)[0];
   const outShape = tf.backend_util.computeOutShape(all.map((t) => t.shape), axis);
   const out = backend.makeOutput(outShape, all[0].dtype);
@@ -210,7 +212,7 @@ export function reverseBox(src: TypedArray, shape: readonly number[], axes: read
 function reverseKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
   const x = args.inputs.x as tf.TensorInfo;
   if (x.dtype === 'string' || x.shape.length === 0) return fallback(args as never) as tf.TensorInfo;
-  const backend = args.backend as WasmBackendLike;
+  const backend = args.backend as WasmCopyBackend;
   const axes = tf.util.parseAxisParam((args.attrs as unknown as { dims: number | number[] }).dims, x.shape);
   const out = backend.makeOutput(x.shape.slice(), x.dtype);
   reverseBox(backend.typedArrayFromHeap(x), x.shape, axes, backend.typedArrayFromHeap(out));
@@ -245,7 +247,7 @@ function transposeKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorIn
   const x = args.inputs.x as tf.TensorInfo;
   const size = x.shape.reduce((a, b) => a * b, 1);
   if (x.dtype === 'string' || size > jsTransposeMaxSize || x.shape.length < 2) return fallback(args as never) as tf.TensorInfo;
-  const backend = args.backend as WasmBackendLike;
+  const backend = args.backend as WasmCopyBackend;
   const perm = (args.attrs as unknown as { perm: number[] }).perm;
   const out = backend.makeOutput(perm.map((p) => x.shape[p]), x.dtype);
   transposeBox(backend.typedArrayFromHeap(x), x.shape, perm, backend.typedArrayFromHeap(out));
@@ -256,7 +258,7 @@ function transposeKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorIn
 function identityKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInfo {
   const x = args.inputs.x as tf.TensorInfo;
   if (x.dtype === 'string' || !wasmSharedIdentitySwitch.enabled) return fallback(args as never) as tf.TensorInfo;
-  (args.backend as WasmBackendLike).incRef(x.dataId);
+  (args.backend as WasmCopyBackend).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
 }
 

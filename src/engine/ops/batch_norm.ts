@@ -28,21 +28,24 @@ export function channelMean(x: tf.Tensor4D): tf.Tensor4D {
 
 /**
  * [∂L/∂x, ∂L/∂γ, ∂L/∂β (, ∂L/∂b)] from ∂L/∂x and the per-channel means of the batch norm's backward
- * (count = N·H·W): ∂L/∂γ = count·r·mean(dy·c), ∂L/∂β = count·mean(dy), ∂L/∂b = count·mean(∂L/∂x).
+ * (count = N·H·W): ∂L/∂γ = count·r·mean(dy·c), ∂L/∂β = count·mean(dy), and ∂L/∂b = 0: the output does not
+ * depend on b (BN removes it; x + b is never formed), and Σ_p ∂L/∂x_p = γr·(Σ dy − count·mean(dy) − r²·mean(dy·c)·Σ c)
+ * vanishes since Σ c = 0. (Taken as count·mean(∂L/∂x) until 2026-11-29: float32 rounding noise, whose only
+ * effect was an Adam walk of b, which nothing reads, at one average pool per batch norm.)
  */
 function batchNormGradients(dx: tf.Tensor4D, meanDy: tf.Tensor4D, meanDyC: tf.Tensor4D, inv: tf.Tensor4D, withBias: boolean): tf.Tensor[] {
   const [n, h, w, c] = dx.shape;
   const count = n * h * w;
   const grads = [dx, tf.reshape(tf.mul(tf.mul(meanDyC, inv), count), [c]), tf.reshape(tf.mul(meanDy, count), [c])];
-  if (withBias) grads.push(tf.reshape(tf.mul(channelMean(dx), count), [c]));
+  if (withBias) grads.push(tf.zeros([c]));
   return grads;
 }
 
 /**
  * y = γ·(x − μ)/√(σ² + ε) + β with batch statistics; x: [N, H, W, C], γ, β: [C]. Differentiable in all
  * three. With `bias` b ([C]) it is BN(x + b) — the BN of a conv with a bias — without forming x + b:
- * the mean subtraction removes b exactly (x + b − mean(x + b) = x − mean(x)), while ∂L/∂b = Σ ∂L/∂(x + b)
- * is still returned by the chain rule (a per-channel sum of ∂L/∂x).
+ * the mean subtraction removes b exactly (x + b − mean(x + b) = x − mean(x)), so ∂L/∂b = 0, returned as
+ * zeros (b stays a parameter, as the conv's bias in SelfDeblur's networks).
  *
  * Computed as c = x − μ, r = 1/√(mean(c²) + ε), y = c·(γr) + β (x̂ = c·r is never formed), and
  * backward ∂L/∂x = γr·(dy − mean(dy) − c·r²·mean(dy·c)), ∂L/∂γ = r·Σ dy·c, ∂L/∂β = Σ dy.
