@@ -8,6 +8,7 @@ import { blockedApplies, conv2dInputGradient, type InputGradientMethod } from '.
 import { batchedTapMatMulFilterGradient, batchedMatMulFilterGradient1x1, conv2dFilterGradient, type FilterGradientMethod } from '../../src/engine/gradients/conv2d_filter_gradient.js';
 import { Rng } from '../../src/rng.js';
 import { wasmFilterGradientApplies } from '../../src/engine/kernels/wasm_filter_gradient_kernel.js';
+import { wasmInterleaveApplies, wasmInterleaveSwitch } from '../../src/engine/kernels/wasm_copy_kernels.js';
 
 type Pad = Conv2DAttributes['pad'];
 interface Case { x: [number, number, number, number]; w: [number, number, number, number]; stride: number | [number, number]; pad: Pad }
@@ -129,4 +130,28 @@ test('every input- and filter-gradient method agrees with tfjs on cpu', () => {
     }
     tf.dispose([x, w, dy]);
   }
+});
+
+test('on wasm the polyphase input gradient\'s one-copy interleave gives the reshape/transpose/slice\'s values bit for bit; no tensors leak', () => {
+  tf.setBackend('wasm');
+  const start = tf.memory().numTensors;
+  let strided = 0;
+  for (const [i, c] of cases.entries()) {
+    const g = convGeometry(c.x, c.w, { strides: c.stride, pad: c.pad });
+    const rng = new Rng(300 + i);
+    const w = randomTensor(c.w, rng) as tf.Tensor4D;
+    const dy = randomTensor([g.batch, g.outHeight, g.outWidth, g.outChannels], rng) as tf.Tensor4D;
+    assert.ok(wasmInterleaveApplies());
+    const fused = conv2dInputGradient(dy, w, g, 'polyphase');
+    wasmInterleaveSwitch.set(false);
+    const composed = conv2dInputGradient(dy, w, g, 'polyphase');
+    wasmInterleaveSwitch.set(true);
+    assert.deepEqual(fused.shape, composed.shape);
+    const a = fused.dataSync(), b = composed.dataSync();
+    for (let k = 0; k < a.length; k++) assert.ok(Object.is(a[k], b[k]), `${label(c)}: value ${k} ${a[k]} against ${b[k]}`);
+    if (g.strideHeight > 1 || g.strideWidth > 1) strided++;
+    tf.dispose([w, dy, fused, composed]);
+  }
+  assert.ok(strided >= 6, `${strided} strided cases`);
+  assert.equal(tf.memory().numTensors, start);
 });

@@ -15,7 +15,7 @@
  *   ∂L/∂xp[s·u + r] = Σ_{m < M} dy[u − m] · w[s·m + r] with M = ⌈kh/s⌉. All s² phases are the output
  *   channels of ONE stride-1 conv of dy (padded by M−1 before) with an M×M filter of s²·Cin outputs
  *   (w zero-padded to M·s taps, split into phases, reversed); a depth-to-space interleaves the phases
- *   and the interior is cropped. Arithmetic: (M·s)²/(kh·kw) of the forward's (16/9 for 3×3, s = 2),
+ *   and the interior is cropped (on wasm both as one strided copy, kernels/wasm_copy_kernels.ts). Arithmetic: (M·s)²/(kh·kw) of the forward's (16/9 for 3×3, s = 2),
  *   instead of s² for the zero-inserted ("dilated") dy that tfjs's transposed conv amounts to. The
  *   interleave is a reshape/transpose (tfjs-wasm's DepthToSpace is ~20× slower).
  * - 1→1 channel, large filter ("blocked"): the direct form computed by blockedCorrelation
@@ -29,6 +29,7 @@ import { tf } from '../tf.js';
 import type { ConvGeometry } from './conv_geometry.js';
 import { blockedCorrelation } from '../ops/blocked_correlation.js';
 import { KernelSwitch } from '../kernel_switch.js';
+import { interleavePhasesOnWasm, wasmInterleaveApplies } from '../kernels/wasm_copy_kernels.js';
 
 type T4 = tf.Tensor4D;
 
@@ -137,6 +138,11 @@ function polyphaseInputGradient(dy: T4, w: T4, g: ConvGeometry): T4 {
   }
   const pad: tf.backend_util.ExplicitPadding = [[0, 0], [rows.padBefore, rows.padAfter], [cols.padBefore, cols.padAfter], [0, 0]];
   const phases = tf.conv2d(source, polyphaseFilter(w, sh, sw), 1, pad);
+  if (wasmInterleaveApplies()) {
+    // the interleave and the crop as one strided copy (kernels/wasm_copy_kernels.ts)
+    return interleavePhasesOnWasm(phases, { strideHeight: sh, strideWidth: sw, channels: g.inChannels,
+      top: rows.cropBegin, left: cols.cropBegin, height: g.inHeight, width: g.inWidth });
+  }
   const interleaved = interleavePhases(phases, sh, sw, g.inChannels);
   const [, ih, iw] = interleaved.shape;
   if (rows.cropBegin === 0 && cols.cropBegin === 0 && ih === g.inHeight && iw === g.inWidth) return interleaved;

@@ -262,12 +262,78 @@ function identityKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInf
   return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
 }
 
+/** Name of the phase interleave kernel (wasm backend); inputs {phases}, attrs {@link InterleaveAttrs}. */
+export const SdiInterleavePhases = 'SdiInterleavePhases';
+
+/** The interleave's strides, channels and the crop [top, top + height) × [left, left + width) of its output. */
+export interface InterleaveAttrs {
+  strideHeight: number;
+  strideWidth: number;
+  channels: number;
+  top: number;
+  left: number;
+  height: number;
+  width: number;
+}
+
+/**
+ * out[n, y, x, c] = phases[n, u, v, (r·s_w + t)·C + c] with top + y = s_h·u + r and left + x = s_w·v + t:
+ * the depth-to-space of a polyphase conv's output (gradients/conv2d_input_gradient.ts) and the crop of
+ * its interior in one strided copy, where the reshape/transpose/slice it replaces copies the whole map
+ * twice (tfjs-wasm's generic rank-6 Transpose, then a Slice). One call of the copier per output row and
+ * column phase t: the pixels x ≡ t − left (mod s_w), C values each.
+ */
+function interleavePhasesKernel(args: KernelArgs): tf.TensorInfo {
+  const phases = args.inputs.phases as tf.TensorInfo;
+  const backend = args.backend as WasmCopyBackend;
+  const { strideHeight: sh, strideWidth: sw, channels: c, top, left, height, width } = args.attrs as unknown as InterleaveAttrs;
+  const [batch, u, v, depth] = phases.shape;
+  if (depth !== sh * sw * c || top < 0 || left < 0 || top + height > u * sh || left + width > v * sw) {
+    throw new RangeError(`${SdiInterleavePhases}: phases ${phases.shape} cannot give ${height}×${width}×${c} from (${top}, ${left}) at strides ${sh}×${sw}`);
+  }
+  const out = backend.makeOutput([batch, height, width, c], phases.dtype);
+  if (batch * height * width * c === 0) return out;
+  const copy = heapRunCopier(backend, phases, out);
+  const phaseRow = v * depth;
+  for (let n = 0; n < batch; n++) {
+    for (let y = 0; y < height; y++) {
+      const row = top + y, pu = Math.floor(row / sh), r = row % sh;
+      const from0 = (n * u + pu) * phaseRow, to0 = ((n * height + y) * width) * c;
+      for (let t = 0; t < sw; t++) {
+        // the first x with (left + x) % s_w = t, and how many follow at steps of s_w
+        const x0 = (t - (left % sw) + sw) % sw;
+        if (x0 >= width) continue;
+        const count = Math.floor((width - 1 - x0) / sw) + 1;
+        const pv = Math.floor((left + x0) / sw);
+        copy(from0 + pv * depth + (r * sw + t) * c, depth, to0 + x0 * c, sw * c, c, count);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The interleave and crop of {@link interleavePhasesKernel} as a tensor op (wasm backend, after
+ * {@link installWasmCopyKernels}); float32 or int32, any batch.
+ */
+export function interleavePhasesOnWasm(phases: tf.Tensor4D, attrs: InterleaveAttrs): tf.Tensor4D {
+  return tf.engine().runKernel(SdiInterleavePhases, { phases }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
+/** Whether {@link interleavePhasesOnWasm} can run now (the wasm backend with the copy kernels installed, the switch on). */
+export function wasmInterleaveApplies(): boolean {
+  return installed && wasmInterleaveSwitch.enabled && tf.getBackend() === 'wasm';
+}
+
+/** Whether the polyphase input gradient interleaves with {@link interleavePhasesOnWasm} (on unless turned off, to measure). */
+export const wasmInterleaveSwitch = new KernelSwitch();
+
 let installed = false;
 
 /**
- * Replaces the wasm backend's Slice, SplitV, Concat, Reverse, Transpose and Identity kernels, and guards
- * its BatchMatMul (wasm_matmul_operand_guard.ts), which the shared Identity needs (idempotent; after the
- * backend is imported).
+ * Replaces the wasm backend's Slice, SplitV, Concat, Reverse, Transpose and Identity kernels, registers
+ * {@link SdiInterleavePhases}, and guards its BatchMatMul (wasm_matmul_operand_guard.ts), which the shared
+ * Identity needs (idempotent; after the backend is imported).
  */
 export function installWasmCopyKernels(): void {
   if (installed) return;
@@ -276,6 +342,9 @@ export function installWasmCopyKernels(): void {
     [tf.Slice, sliceKernel], [tf.SplitV, splitVKernel], [tf.Concat, concatKernel],
     [tf.Reverse, reverseKernel], [tf.Transpose, transposeKernel], [tf.Identity, identityKernel],
   ];
+  if (!tf.getKernel(SdiInterleavePhases, 'wasm')) {
+    tf.registerKernel({ kernelName: SdiInterleavePhases, backendName: 'wasm', kernelFunc: interleavePhasesKernel as unknown as tf.KernelFunc });
+  }
   for (const [name, impl] of replacements) {
     const original = tf.getKernel(name, 'wasm');
     if (!original) continue;
