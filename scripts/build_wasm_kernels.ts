@@ -56,6 +56,7 @@ export const wasmKernelSources: Array<[string, string]> = [
   ['adam_simd.wat', 'adam_simd_binary.ts'],
   ['copy_simd.wat', 'copy_simd_binary.ts'],
   ['filter_gradient_simd.wat', 'filter_gradient_simd_binary.ts'],
+  ['resize_gradient_simd.wat', 'resize_gradient_simd_binary.ts'],
 ];
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

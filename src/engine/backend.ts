@@ -24,6 +24,7 @@ import { installWasmMirrorPadGradientKernel } from './kernels/wasm_mirror_pad_gr
 import { installWasmBatchNormKernels } from './kernels/wasm_batch_norm_kernels.js';
 import { installWasmAdamKernel } from './kernels/wasm_adam_kernel.js';
 import { installWasmFilterGradientKernel } from './kernels/wasm_filter_gradient_kernel.js';
+import { installWasmResizeGradientKernel } from './kernels/wasm_resize_gradient_kernel.js';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgpu';
 
@@ -67,10 +68,11 @@ let heapKernels = false;
 
 /** The project's SIMD kernels on tfjs-wasm's heap (engine/kernels/*.wat); each falls back to tfjs's ops where it cannot start. */
 function installHeapKernels(threads: number): void {
-  heapKernels = [installWasmSimdCopy(), installWasmBatchNormKernels(threads > 1), installWasmAdamKernel(threads > 1), installWasmFilterGradientKernel(threads > 1)].every(Boolean);
+  heapKernels = [installWasmSimdCopy(), installWasmBatchNormKernels(threads > 1), installWasmAdamKernel(threads > 1), installWasmFilterGradientKernel(threads > 1),
+    installWasmResizeGradientKernel(threads > 1)].every(Boolean);
 }
 
-/** Whether the wasm backend runs the project's SIMD kernels on its heap (batch norm, Adam, copies, filter gradients), as {@link initBackend} started them. */
+/** Whether the wasm backend runs the project's SIMD kernels on its heap (batch norm, Adam, copies, filter and resize gradients), as {@link initBackend} started them. */
 export function wasmHeapKernelsActive(): boolean {
   return heapKernels;
 }

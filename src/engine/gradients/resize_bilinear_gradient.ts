@@ -18,6 +18,7 @@
 import { tf } from '../tf.js';
 import { averagePool } from '../ops/average_pool.js';
 import { webgpuResizeDoubleBackward, webgpuResizeGradientApplies } from '../webgpu_resize_gradient.js';
+import { wasmResizeDoubleBackward, wasmResizeGradientApplies } from '../kernels/wasm_resize_gradient_kernel.js';
 
 /** Interpolation matrix A (n_out × n_in, row-major) of one axis, as tfjs's ResizeBilinear computes it. */
 export function interpolationMatrix(nIn: number, nOut: number, alignCorners: boolean, halfPixelCenters: boolean): Float32Array {
@@ -61,10 +62,12 @@ export function resizeBilinearBackward(dy: tf.Tensor4D, xShape: [number, number,
  * dx = stride-2 correlation of edge-replicated dy with k⊗k, k = [¼, ¾, ¾, ¼] = 2·b∗b∗b with the box
  * b = [½, ½]: three 2×2 average pools (strides 1, 1, 2) times 4. XNNPACK's average pool runs this
  * about 3× faster than tfjs-wasm's depthwise conv with the 4×4 filter. On webgpu the same sums are one
- * WGSL kernel (engine/webgpu_resize_gradient.ts) instead of five dispatches.
+ * WGSL kernel (engine/webgpu_resize_gradient.ts) instead of five dispatches; on wasm one SIMD kernel
+ * that does the pools' float operations in their order in one pass (kernels/wasm_resize_gradient_kernel.ts).
  */
 function exactDoubleBackward(dy: tf.Tensor4D): tf.Tensor4D {
   if (webgpuResizeGradientApplies(dy)) return webgpuResizeDoubleBackward(dy);
+  if (wasmResizeGradientApplies(dy)) return wasmResizeDoubleBackward(dy);
   const padded = tf.mirrorPad(dy, [[0, 0], [1, 1], [1, 1], [0, 0]], 'symmetric');
   const once = averagePool(padded, 2, 1);
   const twice = averagePool(once, 2, 1);
