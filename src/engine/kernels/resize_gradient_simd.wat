@@ -16,11 +16,11 @@
 (module
   (import "env" "memory" (memory 1))
 
-  ;; byte offset of dy row clamp(r, 0, n − 1) (rows of rowBytes bytes)
-  (func $clampedRow (param $r i32) (param $n i32) (param $rowBytes i32) (result i32)
+  ;; byte offset of entry clamp(r, 0, n − 1) of an axis whose entries are `stride` bytes apart (dy's rows or columns)
+  (func $clampedOffset (param $r i32) (param $n i32) (param $stride i32) (result i32)
     (if (i32.lt_s (local.get $r) (i32.const 0)) (then (local.set $r (i32.const 0))))
     (if (i32.ge_s (local.get $r) (local.get $n)) (then (local.set $r (i32.sub (local.get $n) (i32.const 1)))))
-    (i32.mul (local.get $r) (local.get $rowBytes)))
+    (i32.mul (local.get $r) (local.get $stride)))
 
   (func (export "resizeDoubleGrad")
     (param $dy i32) (param $out i32) (param $h2 i32) (param $w2 i32) (param $C i32) (param $rowStart i32) (param $rowEnd i32)
@@ -52,20 +52,20 @@
       (loop $rows
         (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $rowEnd)))
         ;; dy rows 2i − 1 … 2i + 2, edge-replicated
-        (local.set $r0 (i32.add (local.get $dy) (call $clampedRow (i32.sub (i32.shl (local.get $i) (i32.const 1)) (i32.const 1)) (local.get $h2) (local.get $rowBytes))))
-        (local.set $r1 (i32.add (local.get $dy) (call $clampedRow (i32.shl (local.get $i) (i32.const 1)) (local.get $h2) (local.get $rowBytes))))
-        (local.set $r2 (i32.add (local.get $dy) (call $clampedRow (i32.add (i32.shl (local.get $i) (i32.const 1)) (i32.const 1)) (local.get $h2) (local.get $rowBytes))))
-        (local.set $r3 (i32.add (local.get $dy) (call $clampedRow (i32.add (i32.shl (local.get $i) (i32.const 1)) (i32.const 2)) (local.get $h2) (local.get $rowBytes))))
+        (local.set $r0 (i32.add (local.get $dy) (call $clampedOffset (i32.sub (i32.shl (local.get $i) (i32.const 1)) (i32.const 1)) (local.get $h2) (local.get $rowBytes))))
+        (local.set $r1 (i32.add (local.get $dy) (call $clampedOffset (i32.shl (local.get $i) (i32.const 1)) (local.get $h2) (local.get $rowBytes))))
+        (local.set $r2 (i32.add (local.get $dy) (call $clampedOffset (i32.add (i32.shl (local.get $i) (i32.const 1)) (i32.const 1)) (local.get $h2) (local.get $rowBytes))))
+        (local.set $r3 (i32.add (local.get $dy) (call $clampedOffset (i32.add (i32.shl (local.get $i) (i32.const 1)) (i32.const 2)) (local.get $h2) (local.get $rowBytes))))
         (local.set $o (i32.add (local.get $out) (i32.mul (local.get $i) (i32.mul (local.get $w) (local.get $cBytes)))))
         (local.set $j (i32.const 0))
         (block $colsDone
           (loop $cols
             (br_if $colsDone (i32.ge_u (local.get $j) (local.get $w)))
             ;; dy columns 2j − 1 … 2j + 2, edge-replicated
-            (local.set $q0 (call $clampedRow (i32.sub (i32.shl (local.get $j) (i32.const 1)) (i32.const 1)) (local.get $w2) (local.get $cBytes)))
-            (local.set $q1 (call $clampedRow (i32.shl (local.get $j) (i32.const 1)) (local.get $w2) (local.get $cBytes)))
-            (local.set $q2 (call $clampedRow (i32.add (i32.shl (local.get $j) (i32.const 1)) (i32.const 1)) (local.get $w2) (local.get $cBytes)))
-            (local.set $q3 (call $clampedRow (i32.add (i32.shl (local.get $j) (i32.const 1)) (i32.const 2)) (local.get $w2) (local.get $cBytes)))
+            (local.set $q0 (call $clampedOffset (i32.sub (i32.shl (local.get $j) (i32.const 1)) (i32.const 1)) (local.get $w2) (local.get $cBytes)))
+            (local.set $q1 (call $clampedOffset (i32.shl (local.get $j) (i32.const 1)) (local.get $w2) (local.get $cBytes)))
+            (local.set $q2 (call $clampedOffset (i32.add (i32.shl (local.get $j) (i32.const 1)) (i32.const 1)) (local.get $w2) (local.get $cBytes)))
+            (local.set $q3 (call $clampedOffset (i32.add (i32.shl (local.get $j) (i32.const 1)) (i32.const 2)) (local.get $w2) (local.get $cBytes)))
             (local.set $cb (i32.const 0))
             (block $chDone
               (loop $ch

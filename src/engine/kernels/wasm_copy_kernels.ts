@@ -262,6 +262,9 @@ function identityKernel(args: KernelArgs, fallback: tf.KernelFunc): tf.TensorInf
   return { dataId: x.dataId, shape: x.shape.slice(), dtype: x.dtype };
 }
 
+/** Whether the polyphase input gradient interleaves with {@link interleavePhasesOnWasm} (on unless turned off, to measure). */
+export const wasmInterleaveSwitch = new KernelSwitch();
+
 /** Name of the phase interleave kernel (wasm backend); inputs {phases}, attrs {@link InterleaveAttrs}. */
 export const SdiInterleavePhases = 'SdiInterleavePhases';
 
@@ -324,9 +327,6 @@ export function interleavePhasesOnWasm(phases: tf.Tensor4D, attrs: InterleaveAtt
 export function wasmInterleaveApplies(): boolean {
   return installed && wasmInterleaveSwitch.enabled && tf.getBackend() === 'wasm';
 }
-
-/** Whether the polyphase input gradient interleaves with {@link interleavePhasesOnWasm} (on unless turned off, to measure). */
-export const wasmInterleaveSwitch = new KernelSwitch();
 
 let installed = false;
 
