@@ -22,8 +22,10 @@ import { KERNEL_REFINEMENTS, refineKernelWithMap, type KernelRefinement, type Ke
 import { runSelfDiffusion, type SolverCheckpoint, type SolverEvent, type SolverHooks, type SolverProgress, type SolverResult } from './solver/self_diffusion.js';
 import { selectRestart } from './solver/restart_selection.js';
 
+/** How the final image is made: the network's x_0 (`network`), non-blind HQS with the estimated kernel (`nonblind`), or the preset's choice (`auto`). */
 export type RestoreMode = 'auto' | 'network' | 'nonblind';
 
+/** Options of {@link deblur}: the preset, its overrides, the seed and the backend; every resolved value is echoed in the {@link RunReport}. */
 export interface DeblurOptions {
   /** Preset (default {@link defaultPreset}, `thorough`). */
   preset?: PresetName;
@@ -73,6 +75,7 @@ export interface DeblurOptions {
   memoryLimitBytes?: number;
 }
 
+/** Callbacks and controls of a {@link deblur} run: progress, previews, cancellation, checkpoints. */
 export interface DeblurHooks {
   /** Progress after every inner step; after each outer step with a preview when `previews` is set. */
   onProgress?: (p: SolverProgress) => void;
@@ -85,6 +88,7 @@ export interface DeblurHooks {
   resume?: SolverCheckpoint;
 }
 
+/** Everything needed to reproduce and judge a run: resolved options, seed, backend, timings, loss history, events. */
 export interface RunReport {
   method: 'deblursdi';
   preset: PresetName;
@@ -112,6 +116,7 @@ export interface RunReport {
   startedAt: string;
 }
 
+/** What {@link deblur} returns: the restored image x̂, the estimated kernel k̂ (PSF orientation, Σk̂ = 1) and the run report. */
 export interface DeblurResult {
   image: Image;
   kernel: Kernel;

@@ -19,6 +19,7 @@ import type { Image } from '../image/image.js';
 
 const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|lean|thorough|balanced|paper] [--steps T] [--iters S|SxN,SxN…] [--coarse-steps C] [--width C] [--mode k-diff|standard|selfdeblur] [--seed N] [--restarts N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--region X,Y,W,H] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
 
+/** `sdi deblur`: blind deblurring of one image file, writing the image, the kernel and the report. */
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, {
     output: { type: 'string', short: 'o' },

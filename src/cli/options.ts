@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { SdiError } from '../errors.js';
 
+/** The option table of one subcommand (node:util parseArgs). */
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** Parses argv against `options` (strict: unknown options are an error), returning values and positionals. */

@@ -14,6 +14,7 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** Prints {@link SolverProgress} to stderr as the module comment says. */
 export class ProgressPrinter {
   private lastDraw = 0;
   private lastOuter = -1;

@@ -73,6 +73,7 @@ async function loaderFor(spec: string): Promise<PsfLoader> {
   return {};
 }
 
+/** `sdi simulate`: y = clip(x ⊛ k + n) from a sharp image and a given or generated PSF. */
 export async function run(argv: string[]): Promise<void> {
   const { values, positionals } = parseOptions(argv, OPTIONS, 'simulate');
   if (values.help) {

@@ -26,8 +26,10 @@ import { installWasmAdamKernel } from './kernels/wasm_adam_kernel.js';
 import { installWasmFilterGradientKernel } from './kernels/wasm_filter_gradient_kernel.js';
 import { installWasmResizeGradientKernel } from './kernels/wasm_resize_gradient_kernel.js';
 
+/** The tfjs backends the project runs on. */
 export type BackendName = 'wasm' | 'cpu' | 'webgpu';
 
+/** The backend a run actually got (it may differ from the one asked for) and why. */
 export interface BackendInfo {
   /** The backend actually in use. */
   name: BackendName;

@@ -11,4 +11,5 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs';
 tf.enableProdMode();
 export { tf };
+/** The tfjs tensor type, re-exported so callers need not import tfjs themselves. */
 export type Tensor = tf.Tensor;

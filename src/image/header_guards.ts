@@ -17,6 +17,7 @@
 import { Unzlib } from 'fflate';
 import { SdiError } from '../errors.js';
 
+/** The fields of a PNG's IHDR chunk needed to refuse an image before decoding it. */
 export interface PngHeader {
   width: number;
   height: number;

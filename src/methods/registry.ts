@@ -13,6 +13,7 @@ import type { PresetName } from '../solver/presets.js';
 import type { SolverOptions, SolverOverrides } from '../solver/options.js';
 import { baselineMethods } from '../baselines/methods.js';
 
+/** What the harness and the CLI pass to a {@link Method}: kernel size, seed, preset, backend and method options. */
 export interface MethodContext {
   kernelSize: [number, number];
   seed: number;
@@ -34,6 +35,7 @@ export interface MethodContext {
   hooks?: DeblurHooks;
 }
 
+/** What a {@link Method} returns: the image, its kernel and its own report. */
 export interface MethodResult {
   image: Image;
   /** The estimated (or, for non-blind methods, given) kernel; null for `blurred`. */
@@ -42,6 +44,7 @@ export interface MethodResult {
   report: Record<string, unknown>;
 }
 
+/** A deblurring method the harness and `sdi deblur --method` can run (DeblurSDI's modes, baselines, bounds). */
 export interface Method {
   name: string;
   description: string;

@@ -12,6 +12,7 @@ import type { Rng } from '../rng.js';
 import { ParameterSet } from './init.js';
 import { rowMatMul } from '../engine/ops/row_matmul.js';
 
+/** Shape of the kernel network G_φ. */
 export interface KernelGeneratorConfig {
   /** Kernel rows k_h. */
   kernelHeight: number;
@@ -23,6 +24,10 @@ export interface KernelGeneratorConfig {
   hiddenLayers: number;
 }
 
+/**
+ * G_φ (module comment): `apply(z)` maps a latent z ∈ ℝ^{k_h k_w} ([1, k_h·k_w]) to k = softmax(W_n h_n + b_n)
+ * (the k_h × k_w kernel flattened row-major); its weights live in `params` (Adam's φ group).
+ */
 export class KernelGenerator {
   readonly params: ParameterSet;
   private readonly layers: Array<{ w: tf.Variable; b: tf.Variable }> = [];

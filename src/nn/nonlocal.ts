@@ -11,6 +11,7 @@ import { tf } from '../engine/tf.js';
 import type { ParameterSet } from './init.js';
 import { BatchNorm, Conv } from './layers.js';
 
+/** The embedded-Gaussian NonLocal block of the module comment, z = x + BN(W_z y), on `channels` channels (inner width c/2). */
 export class NonLocalBlock {
   private readonly theta: Conv;
   private readonly phi: Conv;

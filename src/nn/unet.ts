@@ -15,6 +15,7 @@ import { ParameterSet } from './init.js';
 import { BatchNorm, Conv, ConvBnAct } from './layers.js';
 import { NonLocalBlock } from './nonlocal.js';
 
+/** Shape of the image network D_θ. */
 export interface UNetConfig {
   /** Input channels (1 for the gray image estimate). Default 1. */
   inputChannels: number;
@@ -28,6 +29,7 @@ export interface UNetConfig {
   nonLocalLevels: number;
 }
 
+/** The paper's D_θ: 5 levels, 128 channels, 16-channel skips, NonLocal on the 3 deepest levels. */
 export const defaultUNetConfig: UNetConfig = { inputChannels: 1, levels: 5, width: 128, skipWidth: 16, nonLocalLevels: 3 };
 
 interface DownBlock {
@@ -42,6 +44,10 @@ interface UpBlock {
   mix: ConvBnAct;
 }
 
+/**
+ * D_θ (module comment): `apply(x)` maps an N × H × W × C input to sigmoid(conv₁ₓ₁(u_0)) ∈ (0, 1)^{N×H×W×C};
+ * its weights live in `params` (Adam's θ group).
+ */
 export class SkipUNet {
   readonly params: ParameterSet;
   private readonly downs: DownBlock[] = [];

@@ -9,6 +9,7 @@ import {
 } from './convolve.js';
 import type { Plane } from './plane.js';
 
+/** A blur A: x ↦ x ⊛ k in one mode (convolve.ts) with its adjoint Aᵀ, ⟨Ax, y⟩ = ⟨x, Aᵀy⟩. */
 export interface BlurOperator {
   /** The PSF k (true-convolution orientation, centre ⌊k/2⌋). */
   readonly kernel: Plane;

@@ -25,13 +25,19 @@ import { convolveValidAdjointFft, convolveValidFft, fftCostUnits } from './convo
 import { padPlane, padPlaneAdjoint, type PadBoundary, type Pads } from './padding.js';
 import type { Plane } from './plane.js';
 
+/** Output extent: `valid` (only where the kernel fits: (H−k_h+1) × (W−k_w+1)), `same` (H × W, the image extended at its border), `circular` (periodic). */
 export type ConvMode = 'valid' | 'same' | 'circular';
+/** How `same` mode extends the image beyond its border. */
 export type SameBoundary = 'zero' | 'replicate' | 'reflect';
+/** Direct summation, FFT, or `auto` (the cheaper one for the kernel's size). */
 export type ConvMethod = 'auto' | 'direct' | 'fft';
 
+/** Every {@link ConvMode}, for option validation. */
 export const CONV_MODES: readonly ConvMode[] = ['valid', 'same', 'circular'];
+/** Every {@link SameBoundary}, for option validation. */
 export const SAME_BOUNDARIES: readonly SameBoundary[] = ['zero', 'replicate', 'reflect'];
 
+/** Options of the blur operators: mode, `same`'s boundary rule, direct or FFT. */
 export interface ConvOptions {
   /** Output support (default 'valid'). */
   readonly mode?: ConvMode;

@@ -15,6 +15,7 @@
  */
 import { SdiError } from '../errors.js';
 
+/** A blur kernel (PSF): `width` × `height` taps, row-major, in true-convolution orientation (module comment). */
 export interface Kernel {
   /** Number of columns. */
   readonly width: number;

@@ -17,6 +17,7 @@
  */
 import type { Plane } from './plane.js';
 
+/** The source-index rule s(·) of the padding P (module comment). */
 export type PadBoundary = 'zero' | 'replicate' | 'reflect' | 'circular';
 
 /** Rows and columns added on each side. */

@@ -12,6 +12,7 @@ import { blurImage, kernelPads, type ConvMethod, type ConvMode, type SameBoundar
 import type { Kernel } from './kernel.js';
 import { addGaussianNoise, addPoissonGaussianNoise } from './noise.js';
 
+/** Options of {@link simulateBlur}: y = clip(x ⊛ k + n) with the PSF k, the blur mode and the noise n. */
 export interface SimulateOptions {
   /** The PSF (true-convolution orientation). */
   readonly kernel: Kernel;
@@ -30,10 +31,11 @@ export interface SimulateOptions {
   readonly clip?: boolean;
 }
 
+/** The result of {@link simulateBlur}: the observation y, the noiseless x ⊛ k and the ground truth aligned with y. */
 export interface Simulation {
   /** The noisy (and clipped) observation y. */
   readonly blurred: Image;
-  /** A k x before noise. */
+  /** x ⊛ k before noise. */
   readonly clean: Image;
   /** The sharp image pixel-aligned with y, same size (see the file comment). */
   readonly groundTruth: Image;

@@ -50,8 +50,10 @@
  */
 import { SdiError } from '../errors.js';
 
+/** The backend whose memory layout the estimate follows (module comment). */
 export type EstimateBackend = 'wasm' | 'cpu' | 'webgpu';
 
+/** The image network's shape, as far as memory is concerned. */
 export interface UNetShape {
   levels: number;
   width: number;
@@ -59,6 +61,7 @@ export interface UNetShape {
   nonLocalLevels: number;
 }
 
+/** A run's sizes: image, working image, kernels, networks, backend and restore mode. */
 export interface MemoryEstimateInput {
   /** The full input image. */
   image: { width: number; height: number; channels: number };
@@ -75,6 +78,7 @@ export interface MemoryEstimateInput {
   restore: 'network' | 'nonblind';
 }
 
+/** The estimated bytes of a run, by part, and its peak. */
 export interface MemoryEstimate {
   /** Trainable parameters of the image and kernel networks. */
   parameters: { image: number; kernel: number };

@@ -14,6 +14,7 @@
 import { tf } from '../engine/tf.js';
 import { adamUpdate, wasmAdamAvailable } from '../engine/kernels/wasm_adam_kernel.js';
 
+/** Adam's state for a checkpoint: the step count t and the flat moments m, v. */
 export interface FlatAdamState {
   /** Steps taken t. */
   iterations: number;
@@ -21,6 +22,10 @@ export interface FlatAdamState {
   moments: Float32Array[];
 }
 
+/**
+ * Adam over one parameter group as one flat vector (module comment): `step(grads)` applies
+ * m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², w ← w − η·m̂/(√v̂ + ε) to every variable of the group.
+ */
 export class FlatAdam {
   private readonly m: tf.Variable;
   private readonly v: tf.Variable;

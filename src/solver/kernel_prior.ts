@@ -12,8 +12,10 @@
  */
 import { tf } from '../engine/tf.js';
 
+/** The kernel prior R(k): none, the Lp sparsity Σ (k + ε)^p (0 < p < 1), or the negative energy −Σ k² (module comment). */
 export type KernelPriorKind = 'none' | 'lp' | 'l2-neg';
 
+/** The kernel prior λR(k) added to the data term. */
 export interface KernelPrior {
   kind: KernelPriorKind;
   /** Weight λ. Paper: 2e-3 (with the data term as a sum of squares). */

@@ -33,6 +33,7 @@ export const KERNEL_REFINEMENTS: readonly KernelRefinement[] = ['none', 'map-l0'
 /** The refinement's candidates, in the order ties are broken (the first wins). */
 export const REFINEMENT_CANDIDATES = ['network', 'refined', 'map'] as const;
 
+/** What the MAP-L0 kernel refinement did: the energy of each candidate and which one was kept. */
 export interface KernelRefinementReport {
   method: 'map-l0';
   /** E of the network's kernel, the refined one and MAP's own (lower is better). */

@@ -15,6 +15,7 @@ import type { KernelPrior } from './kernel_prior.js';
  */
 export type DiffusionMode = 'k-diff' | 'standard' | 'selfdeblur';
 
+/** Every setting of the self-diffusion solver (schedule, networks, learning rates, prior, mode). */
 export interface SolverOptions {
   /** Kernel size [k_h, k_w] to estimate (should cover the true blur; a little larger is safe). */
   kernelSize: [number, number];
@@ -100,6 +101,7 @@ export type SolverOverrides = Partial<Omit<SolverOptions, 'unet' | 'prior'>> & {
   prior?: Partial<KernelPrior>;
 };
 
+/** The solver's defaults: the paper's settings where it states them. */
 export const defaultSolverOptions: SolverOptions = {
   kernelSize: [31, 31],
   steps: 30,

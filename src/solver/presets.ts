@@ -5,11 +5,14 @@
  */
 import { defaultSolverOptions, type SolverOptions, type SolverOverrides } from './options.js';
 
+/** The named presets (see the README's Presets table). */
 export type PresetName = 'fast' | 'lean' | 'thorough' | 'balanced' | 'paper';
+/** Every preset name, in the order help texts list them. */
 export const presetNames: readonly PresetName[] = ['fast', 'lean', 'thorough', 'balanced', 'paper'];
 /** The preset the library and the command line use when none is given. */
 export const defaultPreset: PresetName = 'thorough';
 
+/** A preset: solver settings, networks, working size and output mode. */
 export interface Preset {
   /** One-line description shown in help texts and the web page. */
   description: string;
@@ -31,6 +34,7 @@ export interface Preset {
   restore: 'network' | 'nonblind';
 }
 
+/** The presets by name. */
 export const presets: Record<PresetName, Preset> = {
   paper: {
     description: 'the paper schedule: T=30 outer × S=200 inner steps, 128-channel U-Net (hours on a CPU; for a GPU)',

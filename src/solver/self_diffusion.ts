@@ -94,6 +94,7 @@ export function solverOptionsKey(opts: SolverOptions): string {
   return JSON.stringify(coarseSteps ? { ...shaping, coarseSteps } : shaping);
 }
 
+/** Callbacks and controls of {@link runSelfDiffusion}: progress and previews, checkpoints and resuming, cancellation. */
 export interface SolverHooks {
   /** Called after every outer step with the full state (write it somewhere to make the run resumable). */
   onCheckpoint?: (checkpoint: SolverCheckpoint) => Promise<void> | void;
@@ -116,6 +117,7 @@ export interface SolverEvent {
   detail: string;
 }
 
+/** What {@link runSelfDiffusion} returns: the final x_0 and k, the status, the guards' events, losses and timings. */
 export interface SolverResult {
   image: Image;
   kernel: Kernel;

@@ -85,6 +85,7 @@ export function conv2dFilterGradient(x: T4, dy: T4, g: ConvGeometry, method: Fil
  */
 let tapFilterGradientMethod: TapFilterGradientMethod | null = null;
 
+/** The two per-tap matMul formulations that `auto` may pick for large stride-1 maps. */
 export type TapFilterGradientMethod = 'channelMajorTapMatMul' | 'batchedTapMatMul';
 
 /**
@@ -352,6 +353,13 @@ function tapWindow(a: number, b: number, sh: number, sw: number, wq: number): { 
  */
 export const tapMatMulChunk = 8192;
 
+/**
+ * ∂L/∂w by the "channelMajorTapMatMul" formulation (module comment): for each tap (a, b) = (s_h·m + r, s_w·n + t),
+ *
+ *     ∂L/∂w[a, b] = Σ_chunks xq_{r,t}[:, m·Wq + n + start … + len] · dyGrid[start … + len]      ([Cin, len] · [len, Cout]),
+ *
+ * with the pixel sum cut into chunks of `chunk` pixels. Exported for the speed benchmark and the tests.
+ */
 export function channelMajorTapMatMulFilterGradient(x: T4, dy: T4, g: ConvGeometry, chunk = tapMatMulChunk): T4 {
   const { sh, sw, mh, mw, hq, wq } = phaseGrid(g);
   const n = g.batch, cin = g.inChannels, cout = g.outChannels;
@@ -381,6 +389,14 @@ export const batchedTapGroup = 7;
 /** Largest stacked operand A (bytes) of one batched product: fewer taps per group beyond it (browser GPUs cap buffers, often at 128 MiB). */
 export const batchedTapMaxBytes = 64 << 20;
 
+/**
+ * ∂L/∂w by the "batchedTapMatMul" formulation (module comment): taps in groups of G, each group one
+ * batched product over C pixel chunks of length K = `chunk`,
+ *
+ *     ∂L/∂w[taps of the group] = Σ_c A[c] · B[c],   A = [C, G·Cin, K],  B = [C, K, Cout].
+ *
+ * Exported for the speed benchmark, the GPU probe and the tests.
+ */
 export function batchedTapMatMulFilterGradient(x: T4, dy: T4, g: ConvGeometry, chunk = tapMatMulChunk): T4 {
   const { sh, sw, mh, mw, hq, wq } = phaseGrid(g);
   const n = g.batch, cin = g.inChannels, cout = g.outChannels;

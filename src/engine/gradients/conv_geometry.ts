@@ -9,6 +9,7 @@
  */
 import { tf } from '../tf.js';
 
+/** Shapes, strides and padding of one conv y = conv2d(x, w) (NHWC input, HWIO filter), shared by its gradients. */
 export interface ConvGeometry {
   batch: number;
   inHeight: number;

@@ -62,6 +62,10 @@ function workerThreads(): WorkerThreadsModule | null {
   }
 }
 
+/**
+ * One worker thread serving calls to the heap module's exports (module comment): `start` creates it,
+ * `begin(name, args)` hands it a call, `finish()` waits for that call to end.
+ */
 export class HeapHelperThread {
   private readonly control: Int32Array;
   private readonly args: Float64Array;

@@ -9,6 +9,7 @@ import { SdiError } from '../../errors.js';
 import type { Rng } from '../../rng.js';
 import type { Kernel } from '../kernel.js';
 
+/** An anisotropic Gaussian PSF: standard deviations σ₁, σ₂ along axes u, v rotated by `angle`. */
 export interface GaussianPsfParams {
   /** Standard deviation along the rotated u axis, pixels. */
   readonly sigma1: number;

@@ -19,6 +19,7 @@ import { checkLevinIndex } from './levin.js';
 import { randomMotionPsf } from './motion.js';
 import { randomZernikePsf, zernikePsf } from './zernike.js';
 
+/** Which PSF generator to draw from, with its optional fixed parameters. */
 export type PsfSpec =
   | { readonly kind: 'zernike'; readonly coefficients?: Float64Array }
   | { readonly kind: 'motion' }
@@ -87,6 +88,7 @@ export interface PsfLoader {
   file?(path: string): Kernel;
 }
 
+/** A drawn PSF and the parameters it was drawn with. */
 export interface GeneratedPsf {
   readonly kernel: Kernel;
   /** The spec it came from, and the parameters drawn (JSON-friendly, for reports). */

@@ -27,6 +27,7 @@ export interface Trajectory {
   readonly y: Float64Array;
 }
 
+/** Parameters of a random camera-shake trajectory. */
 export interface TrajectoryOptions {
   /** Path length L in pixels. */
   readonly length: number;
@@ -117,6 +118,7 @@ function splat(acc: Float64Array, size: number, px: number, py: number, w: numbe
   acc[(y0 + 1) * size + x0 + 1] += w * fx * fy;
 }
 
+/** Parameters of a motion PSF (the trajectory rasterised into a k × k kernel). */
 export interface MotionPsfOptions {
   /** Path length in pixels (default drawn from U(0.6, 1.6)·(k−1)); the path is shrunk if it does not fit. */
   readonly length?: number;

@@ -75,6 +75,7 @@ export function wavefront(coefficients: ArrayLike<number>, rho: number, theta: n
   return w;
 }
 
+/** Sampling of the pupil and the PSF grid for the Zernike simulator. */
 export interface OpticsOptions {
   /** q = N/D, PSF pixels per λ/D (default 2, Nyquist). */
   readonly sampling?: number;
@@ -82,6 +83,7 @@ export interface OpticsOptions {
   readonly gridSize?: number;
 }
 
+/** Default q = N/D: 2 PSF pixels per λ/D (Nyquist). */
 export const DEFAULT_SAMPLING = 2;
 
 function gridFor(size: number, opts: OpticsOptions): { n: number; q: number } {
