@@ -2,7 +2,7 @@
  * Quality harness: `npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N]
  * [--images id,id] [--seed N] [--steps T] [--iters S|SxN,SxN…] [--scale s] [--restore auto|network|nonblind]
  * [--tag name] [--trace] [--backend wasm|cpu] [--warm-start l0|dark-channel|fft-relu] [--max-size N] [--solver '{"option": value}']
- * [--restarts N] [--restarts-from run,run…] [--import DIR]`.
+ * [--restarts N] [--restarts-from run,run…] [--kernel-from run --refine map-l0|none] [--import DIR]`.
  *
  * Deblurs each image of a benchmark set (bench/sets/<set>/manifest.json, made by `npm run sets`),
  * scores it with the Levin protocol (src/metrics) against the ground truth, scores the kernel
@@ -23,11 +23,11 @@ import { scoreLevin } from '../src/metrics/align.js';
 import { kernelNcc, kernelPsnr } from '../src/metrics/kernel_metrics.js';
 import { getMethod, type Method, type MethodResult } from '../src/methods/registry.js';
 import { parseOptions, numberOption, choiceOption } from '../src/cli/options.js';
-import { presetNames, resolveSolverOptions, type PresetName } from '../src/solver/presets.js';
+import { presetNames, presets, resolveSolverOptions, type PresetName } from '../src/solver/presets.js';
 import { iterationsOption, totalIterations, type SolverOverrides } from '../src/solver/options.js';
 import { kernelEstimationRegion, type DeblurOptions, type RestoreMode, type RunReport } from '../src/deblur.js';
 import { appendJsonLine, machineDescription, projectRoot, readJsonLines, readManifest } from './common.js';
-import { deconvolveHqs } from '../src/deconv/index.js';
+import { BLIND_HQS_LAMBDA_PER_SIGMA, deconvolveHqs, HQS_LAMBDA_PER_SIGMA, type HqsOptions } from '../src/deconv/index.js';
 import { selectRestart } from '../src/solver/restart_selection.js';
 
 export interface QualityRecord {
@@ -100,7 +100,7 @@ async function main(argv: string[]): Promise<void> {
   const warmStart = choiceOption<NonNullable<DeblurOptions['warmStart']>>(values['warm-start'], 'warm-start', ['none', 'l0', 'dark-channel', 'fft-relu']);
   const refine = choiceOption(values.refine, 'refine', KERNEL_REFINEMENTS);
   const kernelFrom = values['kernel-from'];
-  if (kernelFrom && (refine !== 'map-l0' || !method.usesSolver)) throw new SdiError('--kernel-from <run> needs --refine map-l0 and a self-diffusion method');
+  if (kernelFrom && (refine === undefined || !method.usesSolver)) throw new SdiError('--kernel-from <run> needs --refine map-l0 or none and a self-diffusion method');
   const restarts = numberOption(values.restarts, 'restarts', { integer: true, min: 1 });
   const restartsFrom = values['restarts-from']?.split(',');
   if (restartsFrom && (restartsFrom.length < 2 || !method.usesSolver || kernelFrom || restarts)) throw new SdiError('--restarts-from needs two or more runs of a self-diffusion method, without --kernel-from or --restarts');
@@ -111,7 +111,12 @@ async function main(argv: string[]): Promise<void> {
     steps: resolved.steps, iterations: resolved.iterations, width: resolved.unet.width, kernelHiddenLayers: resolved.kernelHiddenLayers,
     ...(resolved.iterationSchedule ? { iterationSchedule: resolved.iterationSchedule, totalSteps: totalIterations(resolved) } : {}),
   } : undefined;
-  const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, warmStart: warmStart ?? null, maxWorkingSize: maxWorkingSize ?? null, refine: refine ?? null, kernelFrom: kernelFrom ?? null, restarts: restarts ?? null, restartsFrom: restartsFrom ?? null, tag: values.tag ?? null };
+  // the slope of the restore's HQS weight λ = c·σ̂: the preset's for self-diffusion runs (as deblur() does), the
+  // known-PSF one for true-kernel, the estimated-kernel one inside the MAP baselines; none for imported or blurred
+  const hqsLambdaPerSigma = imported || method.name === 'blurred' ? null : method.usesSolver ? presets[preset].restoreLambdaPerSigma
+    : method.name === 'true-kernel' ? HQS_LAMBDA_PER_SIGMA : BLIND_HQS_LAMBDA_PER_SIGMA;
+  const restoreHqs: HqsOptions = hqsLambdaPerSigma === null ? {} : { lambdaPerSigma: hqsLambdaPerSigma };
+  const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, warmStart: warmStart ?? null, maxWorkingSize: maxWorkingSize ?? null, refine: refine ?? null, kernelFrom: kernelFrom ?? null, restarts: restarts ?? null, restartsFrom: restartsFrom ?? null, tag: values.tag ?? null, hqsLambdaPerSigma };
 
   const manifest = await readManifest(values.set);
   let items = manifest.items;
@@ -131,6 +136,10 @@ async function main(argv: string[]): Promise<void> {
       console.log(`${item.id}: done already (${run}, seed ${seed}), skipped`);
       continue;
     }
+    if (kernelFrom && !(await earlierRecord(values.set, kernelFrom, item.id, seed))) {
+      console.log(`${item.id}: no completed ${kernelFrom} record (seed ${seed}), skipped`);
+      continue;
+    }
     const blurred = await readImageFile(path.join(projectRoot, item.blurred));
     const sharp = await readImageFile(path.join(projectRoot, item.sharp));
     const trueKernel = await readKernelFile(path.join(projectRoot, item.kernel));
@@ -142,8 +151,8 @@ async function main(argv: string[]): Promise<void> {
       console.log(`${item.id}: no estimate in ${imported}, skipped`);
       continue;
     }
-    const result = importedRun ? importedRun.result : kernelFrom ? await refineEarlierRun(values.set, kernelFrom, item.id, seed, blurred)
-      : restartsFrom ? await selectAmongEarlierRuns(values.set, restartsFrom, item.id, blurred) : await method.run(blurred, {
+    const result = importedRun ? importedRun.result : kernelFrom ? await reuseEarlierKernel(values.set, kernelFrom, item.id, seed, blurred, refine === 'map-l0', restoreHqs)
+      : restartsFrom ? await selectAmongEarlierRuns(values.set, restartsFrom, item.id, blurred, restoreHqs) : await method.run(blurred, {
       kernelSize: estimateKernelSize(item.kernelSize), seed, preset, backend, solver, restore, scale, trueKernel, warmStart, maxWorkingSize, refine, restarts,
       hooks: values.trace ? {
         previews: true,
@@ -218,19 +227,29 @@ async function readImportedEstimate(dir: string, id: string): Promise<{ result: 
   };
 }
 
+/** The last completed record of `run` for image `id` with `seed` in `set`, or undefined. */
+async function earlierRecord(set: string, run: string, id: string, seed: number): Promise<QualityRecord | undefined> {
+  const records = await readJsonLines<QualityRecord>(path.join(projectRoot, 'results', 'quality', `${set}.jsonl`));
+  return records.filter((r) => r.run === run && r.id === id && r.seed === seed && r.status === 'completed').at(-1);
+}
+
 /**
- * `--kernel-from <run> --refine map-l0`: the refinement step of deblur() (solver/kernel_refinement.ts)
- * applied to the kernel an earlier self-diffusion run of this harness saved for the image, instead of
- * training again (the training is seeded and deterministic, so this is the same computation as a
- * `--refine map-l0` run up to the engine version). The record's time is the earlier run's plus the
- * refinement's; the earlier run must cover the whole image at scale 1 or have been resampled to full size (it is).
+ * `--kernel-from <run> --refine map-l0|none`: the kernel an earlier self-diffusion run of this harness
+ * saved for the image, instead of training again (the training is seeded and deterministic, so this is
+ * the same computation as a run with these options, up to the engine version). With `map-l0` the
+ * refinement step of deblur() (solver/kernel_refinement.ts) is applied to it; with `none` it is kept as
+ * it is. Either way the image is restored by the current non-blind HQS (so `none` re-scores an earlier
+ * run's kernel under a changed restoration). The record's time is the earlier run's plus this step's;
+ * the earlier run must cover the whole image at scale 1 or have been resampled to full size (it is).
  */
-async function refineEarlierRun(set: string, run: string, id: string, seed: number, blurred: Image): Promise<MethodResult> {
-  const earlier = (await readJsonLines<QualityRecord>(path.join(projectRoot, 'results', 'quality', `${set}.jsonl`))).filter((r) => r.run === run && r.id === id && r.seed === seed && r.status === 'completed').at(-1);
+async function reuseEarlierKernel(set: string, run: string, id: string, seed: number, blurred: Image, refine: boolean, hqs: HqsOptions): Promise<MethodResult> {
+  const earlier = await earlierRecord(set, run, id, seed);
   if (!earlier) throw new SdiError(`--kernel-from ${run}: no completed record for ${id} (seed ${seed}) in ${set}`);
   const sdiKernel = await readKernelFile(path.join(projectRoot, 'results', 'quality', set, run, `${id}_kernel.txt`));
+  const earlierReport = { status: 'completed', kernelFrom: run, earlierWallMs: earlier.wallMs, earlierSchedule: earlier.schedule ?? null };
+  if (!refine) return { image: deconvolveHqs(blurred, sdiKernel, hqs), kernel: sdiKernel, report: earlierReport };
   const refined = await refineKernelWithMap(earlierRegion(blurred, earlier), sdiKernel);
-  return { image: deconvolveHqs(blurred, refined.kernel), kernel: refined.kernel, report: { status: 'completed', refinement: refined.report, kernelFrom: run, earlierWallMs: earlier.wallMs, earlierSchedule: earlier.schedule ?? null } };
+  return { image: deconvolveHqs(blurred, refined.kernel, hqs), kernel: refined.kernel, report: { ...earlierReport, refinement: refined.report } };
 }
 
 /** The record's `restarts` field from a run report's restarts (RunReport['restarts'], plus `from` for --restarts-from); nothing without restarts. */
@@ -253,7 +272,7 @@ function earlierRegion(blurred: Image, earlier: QualityRecord): Image {
  * to the engine version. The kept kernel restores the image by HQS; the record's time is the earlier
  * runs' summed plus the selection's, its schedule the first run's.
  */
-async function selectAmongEarlierRuns(set: string, runs: readonly string[], id: string, blurred: Image): Promise<MethodResult> {
+async function selectAmongEarlierRuns(set: string, runs: readonly string[], id: string, blurred: Image, hqs: HqsOptions): Promise<MethodResult> {
   const records = await readJsonLines<QualityRecord>(path.join(projectRoot, 'results', 'quality', `${set}.jsonl`));
   const earlier = runs.map((run) => {
     const record = records.filter((r) => r.run === run && r.id === id && r.status === 'completed').at(-1);
@@ -268,7 +287,7 @@ async function selectAmongEarlierRuns(set: string, runs: readonly string[], id: 
     chosen: selection.chosen, chosenSeed: earlier[selection.chosen].seed, from: [...runs],
   };
   return {
-    image: deconvolveHqs(blurred, kernel), kernel,
+    image: deconvolveHqs(blurred, kernel, hqs), kernel,
     report: {
       status: 'completed', restarts,
       earlierWallMs: earlier.reduce((t, r) => t + r.wallMs, 0), earlierSchedule: earlier[0].schedule ?? null,

@@ -25,7 +25,7 @@ import { scoreLevin } from '../src/metrics/align.js';
 import { kernelNcc } from '../src/metrics/kernel_metrics.js';
 import { mapEnergy } from '../src/baselines/map_blind.js';
 import { kernelEstimationRegion } from '../src/deblur.js';
-import { deconvolveHqs } from '../src/deconv/index.js';
+import { BLIND_HQS_LAMBDA_PER_SIGMA, deconvolveHqs } from '../src/deconv/index.js';
 import { REFINEMENT_CANDIDATES as CANDIDATES, refinementCandidates } from '../src/solver/kernel_refinement.js';
 import { appendJsonLine, projectRoot, readJsonLines, readManifest } from './common.js';
 
@@ -64,7 +64,7 @@ async function scoreRun(set: string, run: string, only: Set<string> | null): Pro
     const kernels = await refinementCandidates(region, network, existsSync(mapFile) ? await readKernelFile(mapFile) : undefined);
     const record = { id: item.id, run } as CandidateRecord;
     for (const c of CANDIDATES) {
-      const restored = toLuminance(deconvolveHqs(blurred, kernels[c]));
+      const restored = toLuminance(deconvolveHqs(blurred, kernels[c], { lambdaPerSigma: BLIND_HQS_LAMBDA_PER_SIGMA }));
       const energy = Object.fromEntries(MUS.map((mu) => [mu, mapEnergy(region, kernels[c], Number(mu))])) as CandidateScore['energy'];
       record[c] = { psnr: scoreLevin(restored, sharp).psnr, ncc: kernelNcc(kernels[c], truth), energy, sparsity: gradientSparsity(restored, 15) };
     }

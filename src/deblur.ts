@@ -98,6 +98,8 @@ export interface RunReport {
   /** The region the kernel was estimated on (in input pixels) and why. */
   working: { x0: number; y0: number; width: number; height: number; cropped: boolean; scale: number; kernelSize: [number, number] };
   restore: Exclude<RestoreMode, 'auto'>;
+  /** Slope c of the non-blind restore's prior weight λ = c·σ̂ (the preset's; null with restore `network`). */
+  restoreLambdaPerSigma: number | null;
   solver: SolverOptions;
   status: 'completed' | 'aborted' | 'diverged';
   /** Divergence restarts and trivial-solution warnings seen during the run. */
@@ -250,7 +252,7 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     image = result.image;
   } else {
     const { deconvolveHqs } = await import('./deconv/index.js');
-    image = deconvolveHqs(input, kernel);
+    image = deconvolveHqs(input, kernel, { lambdaPerSigma: presets[preset].restoreLambdaPerSigma });
   }
   const restoreMs = performance.now() - tRestore;
 
@@ -262,6 +264,7 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     input: { width: input.width, height: input.height, channels: input.channels },
     working: { x0: cropped ? x0 : 0, y0: cropped ? y0 : 0, width: ww, height: wh, cropped, scale, kernelSize: workingKernel },
     restore,
+    restoreLambdaPerSigma: restore === 'network' ? null : presets[preset].restoreLambdaPerSigma,
     solver,
     status: result.status,
     events: result.events,

@@ -24,7 +24,7 @@ import { SdiError } from '../errors.js';
 import { downscaleImage, isFiniteImage, toLuminance, type Image } from '../image/image.js';
 import { psf2otf } from '../math/fft.js';
 import { cropPlane, padPlane } from '../deconv/boundary.js';
-import { deconvolveHqs, type HqsOptions } from '../deconv/hqs.js';
+import { BLIND_HQS_LAMBDA_PER_SIGMA, deconvolveHqs, type HqsOptions } from '../deconv/hqs.js';
 import type { Kernel } from '../physics/kernel.js';
 import { edgeThreshold, selectEdges } from './edge_selection.js';
 import { boundedGradients } from './finite_differences.js';
@@ -264,13 +264,13 @@ export interface MapDeblurResult {
 /**
  * Blind deblurring by MAP: the kernel from {@link estimateKernelMap} on the luminance, then every
  * channel of the full image restored by non-blind HQS deconvolution with it (deconv/hqs.ts,
- * `deconvolution` options; default: TV prior, automatic λ).
+ * `deconvolution` options; default: TV prior, automatic λ = 0.2·σ̂, the weight for an estimated kernel).
  */
 export function deblurMap(blurred: Image, options: MapBlindOptions & { deconvolution?: HqsOptions }): MapDeblurResult {
   const t0 = performance.now();
   const estimate = estimateKernelMap(blurred, options);
   const t1 = performance.now();
-  const image = deconvolveHqs(blurred, estimate.kernel, options.deconvolution ?? {});
+  const image = deconvolveHqs(blurred, estimate.kernel, { lambdaPerSigma: BLIND_HQS_LAMBDA_PER_SIGMA, ...options.deconvolution });
   const t2 = performance.now();
   const prior = options.prior ?? MAP_DEFAULTS.prior;
   return { image, kernel: estimate.kernel, report: { method: `map-${prior}`, prior, kernelMs: t1 - t0, deconvolutionMs: t2 - t1, levels: estimate.levels } };

@@ -27,7 +27,7 @@ import { SdiError } from '../errors.js';
 import { isFiniteImage, toLuminance, type Image } from '../image/image.js';
 import { nextPow2 } from '../math/fft.js';
 import { padPlane } from '../deconv/boundary.js';
-import { deconvolveHqs, type HqsOptions } from '../deconv/hqs.js';
+import { BLIND_HQS_LAMBDA_PER_SIGMA, deconvolveHqs, type HqsOptions } from '../deconv/hqs.js';
 import { rotateKernel180, type Kernel } from '../physics/kernel.js';
 import { Rng } from '../rng.js';
 import { estimateKernelMap, kernelDims, mapEnergy, type MapBlindOptions } from './map_blind.js';
@@ -176,6 +176,6 @@ export function deblurPhaseOnly(blurred: Image, options: PhaseOnlyOptions & { de
   const t0 = performance.now();
   const est = estimateKernelPhaseOnly(blurred, options);
   const t1 = performance.now();
-  const image = deconvolveHqs(blurred, est.kernel, options.deconvolution ?? {});
+  const image = deconvolveHqs(blurred, est.kernel, { lambdaPerSigma: BLIND_HQS_LAMBDA_PER_SIGMA, ...options.deconvolution });
   return { image, kernel: est.kernel, report: { method: 'phase-only', retrievalError: est.retrievalError, rotated: est.rotated, kernelMs: t1 - t0, deconvolutionMs: performance.now() - t1 } };
 }

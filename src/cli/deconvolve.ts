@@ -25,7 +25,7 @@ Deconvolves an image with a known blur kernel (PSF, true-convolution orientation
   -o, --output FILE   output image (.png or .jpg); never the input
   --method hqs        half-quadratic splitting with a TV prior, unknown-boundary aware (default)
   --method wiener     Wiener filter (fast, rings more)
-  --lambda X          HQS prior weight (default: automatic from the estimated noise level)
+  --lambda X          HQS prior weight (default: 0.1·σ̂ per channel, σ̂ the estimated noise level; larger = smoother)
   --alpha A           HQS prior exponent in (0, 1]: 1 = TV (default ${HQS_DEFAULTS.alpha}), 2/3 = hyper-Laplacian
   --iterations N      HQS continuation steps (default ${HQS_DEFAULTS.iterations})
   --nsr X             Wiener noise-to-signal ratio (default ${DEFAULT_WIENER_NSR})

@@ -33,8 +33,10 @@ import { hyperLaplacianShrinkage, isotropicShrinkage } from './shrinkage.js';
 
 /** Options of {@link deconvolveHqs}. */
 export interface HqsOptions {
-  /** Prior weight λ; larger = smoother. Default: automatic, λ = 0.2·σ̂ from the noise estimate (see {@link autoHqsLambda}). */
+  /** Prior weight λ; larger = smoother. Default: automatic, λ = c·σ̂ from the noise estimate (see {@link autoHqsLambda}). */
   lambda?: number;
+  /** The slope c of the automatic λ = c·σ̂ (ignored when `lambda` is given). Default {@link HQS_LAMBDA_PER_SIGMA} (0.1, for a known PSF). */
+  lambdaPerSigma?: number;
   /** Exponent α ∈ (0, 1]: 1 = isotropic TV (default), < 1 = anisotropic hyper-Laplacian (Krishnan & Fergus use 2/3). */
   alpha?: number;
   /** Number of β continuation steps (default 12), each one w-update and CG_STEPS conjugate-gradient iterations. */
@@ -44,14 +46,28 @@ export interface HqsOptions {
 /** Defaults of {@link HqsOptions} (λ is automatic: {@link autoHqsLambda}). */
 export const HQS_DEFAULTS = { alpha: 1, iterations: 12 } as const;
 
+/** The slope c of the default prior weight λ = c·σ̂ ({@link autoHqsLambda}) for a known PSF. */
+export const HQS_LAMBDA_PER_SIGMA = 0.1;
+
 /**
- * The default prior weight for a plane with estimated noise σ̂ (noise.ts): λ = 0.2·σ̂, kept within
- * [2e-4, 2e-2]. Empirical: on Levin images blurred ('valid') by the 8 Levin kernels the best λ was
- * ≈ 1e-3, 2e-3, 4e-3 at σ = 0.005, 0.01, 0.02, and ≈ 3e-4…6e-4 on the captured Levin photos
- * (σ̂ ≈ 0.003, the 8-bit quantisation floor).
+ * The slope c for a kernel estimated by a short blind run or a baseline: its errors act like extra
+ * noise, which a weaker prior amplifies (Levin motion, the `lean` run's kernels restored with c = 0.2 /
+ * 0.14 / 0.1: the first 13 images lose 0.1–0.6 dB each from 0.2 to 0.1). The weight used up to 2026-11-29 everywhere.
  */
-export function autoHqsLambda(sigma: number): number {
-  return Math.min(2e-2, Math.max(2e-4, 0.2 * sigma));
+export const BLIND_HQS_LAMBDA_PER_SIGMA = 0.2;
+
+/**
+ * The default prior weight for a plane with estimated noise σ̂ (noise.ts): λ = c·σ̂ with, by default,
+ * c = {@link HQS_LAMBDA_PER_SIGMA} = 0.1, kept within [2e-4, 2e-2]. Empirical (2026-11-29, HQS with the
+ * kernels of the benchmark sets' best blind runs, aligned PSNR mean over each set for c = 0.2 / 0.14 /
+ * 0.1 / 0.07): FFHQ motion (σ = 0.01, 9 images) 29.44 / 29.73 / 29.91 / 29.94 dB, Levin motion (the
+ * benchmark's blurred photos, σ̂ ≈ 0.003, 32) 33.72 / 33.78 / 33.70 / 33.49, Levin aberration (σ = 0.01,
+ * 32) 28.97 / 29.08 / 29.04 / 28.82. With true kernels the best λ varies per image, from below 0.1σ̂ to
+ * about 0.25σ̂ (11 images of the three sets, luminance). Until 2026-11-29 c was 0.2, tuned with true
+ * kernels on the Levin images blurred by the 8 Levin kernels alone.
+ */
+export function autoHqsLambda(sigma: number, lambdaPerSigma: number = HQS_LAMBDA_PER_SIGMA): number {
+  return Math.min(2e-2, Math.max(2e-4, lambdaPerSigma * sigma));
 }
 
 /** β schedule: β_i = λ·BETA_START·(BETA_END/BETA_START)^{i/(n−1)} (Krishnan & Fergus's 1 → 256, in units of λ). */
@@ -281,28 +297,31 @@ export function hqsPlane(plane: ArrayLike<number>, width: number, height: number
 
 function checkHqsOptions(opts: HqsOptions) {
   const lambda = opts.lambda;
+  const lambdaPerSigma = opts.lambdaPerSigma ?? HQS_LAMBDA_PER_SIGMA;
   const alpha = opts.alpha ?? HQS_DEFAULTS.alpha;
   const iterations = opts.iterations ?? HQS_DEFAULTS.iterations;
   if (lambda !== undefined && (!(lambda > 0) || !Number.isFinite(lambda))) throw new SdiError(`HQS lambda must be a finite number > 0, got ${lambda}`);
+  if (!(lambdaPerSigma > 0) || !Number.isFinite(lambdaPerSigma)) throw new SdiError(`HQS lambdaPerSigma must be a finite number > 0, got ${lambdaPerSigma}`);
   if (!(alpha > 0 && alpha <= 1)) throw new SdiError(`HQS alpha must be in (0, 1], got ${alpha}`);
   if (!Number.isInteger(iterations) || iterations < 1) throw new SdiError(`HQS iterations must be an integer ≥ 1, got ${iterations}`);
-  return { lambda, alpha, iterations };
+  return { lambda, lambdaPerSigma, alpha, iterations };
 }
 
 /**
  * Non-blind deconvolution by half-quadratic splitting with an isotropic TV (α = 1) or hyper-Laplacian
  * (α < 1) gradient prior and unknown-boundary handling (module comment for the equations). Colour
  * images are solved per channel (alpha copied); the kernel is normalised to Σk = 1 (PSF convention of
- * physics/kernel.ts); λ defaults to {@link autoHqsLambda} of each channel's noise estimate; the result
+ * physics/kernel.ts); λ defaults to {@link autoHqsLambda} of each channel's noise estimate (slope
+ * `lambdaPerSigma`: 0.1 for a known PSF, {@link BLIND_HQS_LAMBDA_PER_SIGMA} for a rough estimate); the result
  * is clamped to [0, 1]. Cost: 7·iterations + 5 FFTs of the padded canvas per channel (512×512 for a
  * 255×255 image), i.e. 89 for the default 12 steps.
  * Bad input (NaN taps, kernel larger than the image, λ ≤ 0, …) throws a one-line SdiError.
  */
-export function deconvolveHqs(blurred: Image, kernel: Kernel, opts: { lambda?: number; alpha?: number; iterations?: number } = {}): Image {
+export function deconvolveHqs(blurred: Image, kernel: Kernel, opts: HqsOptions = {}): Image {
   const k = checkDeconvolutionInputs(blurred, kernel);
-  const { lambda, alpha, iterations } = checkHqsOptions(opts);
+  const { lambda, lambdaPerSigma, alpha, iterations } = checkHqsOptions(opts);
   return perChannel(blurred, (plane, w, h) => {
-    const lam = lambda ?? autoHqsLambda(estimateNoiseSigma(plane, w, h));
+    const lam = lambda ?? autoHqsLambda(estimateNoiseSigma(plane, w, h), lambdaPerSigma);
     return clampToUnit(hqsPlane(plane, w, h, k, lam, alpha, iterations));
   });
 }

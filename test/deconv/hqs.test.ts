@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readImageFile } from '../../src/io/files.js';
-import { deconvolveHqs } from '../../src/deconv/hqs.js';
+import { autoHqsLambda, BLIND_HQS_LAMBDA_PER_SIGMA, deconvolveHqs, HQS_LAMBDA_PER_SIGMA } from '../../src/deconv/hqs.js';
+import { estimateNoiseSigma } from '../../src/deconv/noise.js';
 import { deconvolveWiener } from '../../src/deconv/wiener.js';
 import { createImage, cropImage, getChannel, mergeChannels } from '../../src/image/image.js';
 import { SdiError } from '../../src/errors.js';
@@ -55,6 +56,19 @@ test('colour images are deconvolved per channel', async () => {
   assert.equal(out.channels, 3);
   const red = deconvolveHqs(cases[0].blurred, k);
   assert.deepEqual(Array.from(getChannel(out, 0).data), Array.from(red.data));
+});
+
+test('the automatic weight is λ = c·σ̂ per channel, c = 0.1 by default (known PSF) or as given', async () => {
+  const k = await levinKernel(3);
+  const { blurred } = await syntheticCase(2, k, 64, 0.01, 5);
+  const sigma = estimateNoiseSigma(blurred.data, blurred.width, blurred.height);
+  assert.equal(HQS_LAMBDA_PER_SIGMA, 0.1);
+  assert.equal(autoHqsLambda(sigma), Math.min(2e-2, Math.max(2e-4, 0.1 * sigma)));
+  assert.deepEqual(Array.from(deconvolveHqs(blurred, k).data), Array.from(deconvolveHqs(blurred, k, { lambda: autoHqsLambda(sigma) }).data));
+  const blind = deconvolveHqs(blurred, k, { lambdaPerSigma: BLIND_HQS_LAMBDA_PER_SIGMA });
+  assert.deepEqual(Array.from(blind.data), Array.from(deconvolveHqs(blurred, k, { lambda: autoHqsLambda(sigma, 0.2) }).data));
+  assert.throws(() => deconvolveHqs(blurred, k, { lambdaPerSigma: 0 }), /lambdaPerSigma/);
+  assert.throws(() => deconvolveHqs(blurred, k, { lambdaPerSigma: Number.NaN }), SdiError);
 });
 
 test('HQS leaves a sharp, clean image (delta kernel) nearly unchanged', async () => {
