@@ -51,8 +51,8 @@ export const HQS_LAMBDA_PER_SIGMA = 0.1;
 
 /**
  * The slope c for a kernel estimated by a short blind run or a baseline: its errors act like extra
- * noise, which a weaker prior amplifies (Levin motion, the `lean` run's kernels restored with c = 0.2 /
- * 0.14 / 0.1: the first 13 images lose 0.1–0.6 dB each from 0.2 to 0.1). The weight used up to 2026-11-29 everywhere.
+ * noise, which a weaker prior amplifies (Levin motion, the `lean` run's kernels restored with c = 0.2
+ * and 0.1: the first 17 images lose 0.0–1.5 dB, 0.41 dB on average, at 0.1). The weight used everywhere up to 2026-11-29.
  */
 export const BLIND_HQS_LAMBDA_PER_SIGMA = 0.2;
 
