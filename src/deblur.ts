@@ -248,11 +248,12 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     }
   }
   let image: Image;
-  if (restore === 'network') {
+  const restoreLambdaPerSigma = restore === 'network' ? null : presets[preset].restoreLambdaPerSigma;
+  if (restoreLambdaPerSigma === null) {
     image = result.image;
   } else {
     const { deconvolveHqs } = await import('./deconv/index.js');
-    image = deconvolveHqs(input, kernel, { lambdaPerSigma: presets[preset].restoreLambdaPerSigma });
+    image = deconvolveHqs(input, kernel, { lambdaPerSigma: restoreLambdaPerSigma });
   }
   const restoreMs = performance.now() - tRestore;
 
@@ -264,7 +265,7 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
     input: { width: input.width, height: input.height, channels: input.channels },
     working: { x0: cropped ? x0 : 0, y0: cropped ? y0 : 0, width: ww, height: wh, cropped, scale, kernelSize: workingKernel },
     restore,
-    restoreLambdaPerSigma: restore === 'network' ? null : presets[preset].restoreLambdaPerSigma,
+    restoreLambdaPerSigma,
     solver,
     status: result.status,
     events: result.events,
