@@ -2,13 +2,13 @@
  * Quality harness: `npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N]
  * [--images id,id] [--seed N] [--steps T] [--iters S|SxN,SxN…] [--scale s] [--restore auto|network|nonblind]
  * [--tag name] [--trace] [--backend wasm|cpu] [--warm-start l0|dark-channel|fft-relu] [--max-size N] [--solver '{"option": value}']
- * [--restarts N] [--restarts-from run,run…] [--kernel-from run --refine map-l0|none] [--import DIR]`.
+ * [--restarts N] [--restarts-from run,run…] [--kernel-from run --refine map-l0|none] [--import DIR] [--redo]`.
  *
  * Deblurs each image of a benchmark set (bench/sets/<set>/manifest.json, made by `npm run sets`),
  * scores it with the Levin protocol (src/metrics) against the ground truth, scores the kernel
  * against the true PSF, and appends one JSON line per image to results/quality/<set>.jsonl. A rerun
  * skips the images already done for the same run configuration, so long sets complete over several
- * runs. Outputs (image, kernel) go to results/quality/<set>/<run>/. `--trace` also scores the
+ * runs (`--redo` computes them again; the report keeps each image's latest line). Outputs (image, kernel) go to results/quality/<set>/<run>/. `--trace` also scores the
  * estimate after every outer step (the PSNR-vs-step curve of the report). `--import DIR` scores estimates
  * made elsewhere (the PyTorch reference on the GPU machine, bench/gpu/reference_quality.py) under the
  * label `--method`, with the time and device they were made with.
@@ -27,7 +27,7 @@ import { presetNames, presets, resolveSolverOptions, type PresetName } from '../
 import { iterationsOption, totalIterations, type SolverOverrides } from '../src/solver/options.js';
 import { kernelEstimationRegion, type DeblurOptions, type RestoreMode, type RunReport } from '../src/deblur.js';
 import { appendJsonLine, machineDescription, projectRoot, readJsonLines, readManifest } from './common.js';
-import { BLIND_HQS_LAMBDA_PER_SIGMA, deconvolveHqs, HQS_LAMBDA_PER_SIGMA, type HqsOptions } from '../src/deconv/index.js';
+import { BLIND_HQS_LAMBDA_PER_SIGMA, deconvolveHqs, HQS_LAMBDA_MIN, HQS_LAMBDA_PER_SIGMA, type HqsOptions } from '../src/deconv/index.js';
 import { selectRestart } from '../src/solver/restart_selection.js';
 
 export interface QualityRecord {
@@ -73,7 +73,7 @@ async function main(argv: string[]): Promise<void> {
     images: { type: 'string' }, seed: { type: 'string' }, steps: { type: 'string' }, iters: { type: 'string' },
     scale: { type: 'string' }, restore: { type: 'string' }, tag: { type: 'string' }, trace: { type: 'boolean' },
     backend: { type: 'string' }, width: { type: 'string' }, 'warm-start': { type: 'string' }, 'max-size': { type: 'string' }, solver: { type: 'string' }, refine: { type: 'string' }, 'kernel-from': { type: 'string' }, restarts: { type: 'string' }, 'restarts-from': { type: 'string' },
-    import: { type: 'string' },
+    import: { type: 'string' }, redo: { type: 'boolean' },
   }, 'bench:quality');
   if (!values.set || !values.method) throw new SdiError('usage: npm run bench:quality -- --set <set> --method <name> [--preset p] [--limit N] [--images ids] [--tag t] [--trace]');
   const imported = values.import ? path.resolve(values.import) : undefined;
@@ -116,7 +116,7 @@ async function main(argv: string[]): Promise<void> {
   const hqsLambdaPerSigma = imported || method.name === 'blurred' ? null : method.usesSolver ? presets[preset].restoreLambdaPerSigma
     : method.name === 'true-kernel' ? HQS_LAMBDA_PER_SIGMA : BLIND_HQS_LAMBDA_PER_SIGMA;
   const restoreHqs: HqsOptions = hqsLambdaPerSigma === null ? {} : { lambdaPerSigma: hqsLambdaPerSigma };
-  const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, warmStart: warmStart ?? null, maxWorkingSize: maxWorkingSize ?? null, refine: refine ?? null, kernelFrom: kernelFrom ?? null, restarts: restarts ?? null, restartsFrom: restartsFrom ?? null, tag: values.tag ?? null, hqsLambdaPerSigma };
+  const options = { preset: method.usesSolver ? preset : null, solver, scale: scale ?? null, restore: restore ?? null, warmStart: warmStart ?? null, maxWorkingSize: maxWorkingSize ?? null, refine: refine ?? null, kernelFrom: kernelFrom ?? null, restarts: restarts ?? null, restartsFrom: restartsFrom ?? null, tag: values.tag ?? null, hqsLambdaPerSigma, hqsLambdaMin: hqsLambdaPerSigma === null ? null : HQS_LAMBDA_MIN };
 
   const manifest = await readManifest(values.set);
   let items = manifest.items;
@@ -127,7 +127,8 @@ async function main(argv: string[]): Promise<void> {
   }
   if (limit) items = items.slice(0, limit);
   const resultsFile = path.join(projectRoot, 'results', 'quality', `${values.set}.jsonl`);
-  const done = new Set((await readJsonLines<QualityRecord>(resultsFile)).filter((r) => r.run === run && r.seed === seed && r.status !== 'aborted').map((r) => r.id));
+  // --redo: compute the images again even where this run has a record (the new line supersedes the old in the report)
+  const done = values.redo ? new Set<string>() : new Set((await readJsonLines<QualityRecord>(resultsFile)).filter((r) => r.run === run && r.seed === seed && r.status !== 'aborted').map((r) => r.id));
   const info = method.usesSolver ? await initBackend(backend) : { name: 'none', threads: 1 };
   let machine = machineDescription();
 
@@ -178,7 +179,7 @@ async function main(argv: string[]): Promise<void> {
       kernelSize: importedRun?.kernelSize ?? estimateKernelSize(item.kernelSize), options: importedRun ? { ...options, imported: importedRun.options } : options, status: (result.report.status as string | undefined) ?? 'completed',
       ...(kernelFrom || restartsFrom ? earlierSchedule(result) : schedule ? { schedule } : {}),
       ...restartsSummary(result.report.restarts),
-      ...(values.trace ? { trace } : {}),
+      ...(values.trace ? { trace } : kernelFrom && result.report.earlierTrace ? { trace: result.report.earlierTrace as QualityRecord['trace'] } : {}),
       ...refinementSummary(result.report.refinement),
     };
     const outDir = path.join(projectRoot, 'results', 'quality', values.set, run);
@@ -239,14 +240,16 @@ async function earlierRecord(set: string, run: string, id: string, seed: number)
  * the same computation as a run with these options, up to the engine version). With `map-l0` the
  * refinement step of deblur() (solver/kernel_refinement.ts) is applied to it; with `none` it is kept as
  * it is. Either way the image is restored by the current non-blind HQS (so `none` re-scores an earlier
- * run's kernel under a changed restoration). The record's time is the earlier run's plus this step's;
- * the earlier run must cover the whole image at scale 1 or have been resampled to full size (it is).
+ * run's kernel under a changed restoration). The record's time is the earlier run's plus this step's
+ * (with `--redo` on the run itself, its earlier restore is counted twice: seconds against its minutes of
+ * training), its trace the earlier run's (the same training); the earlier run must cover the whole
+ * image at scale 1 or have been resampled to full size (it is).
  */
 async function reuseEarlierKernel(set: string, run: string, id: string, seed: number, blurred: Image, refine: boolean, hqs: HqsOptions): Promise<MethodResult> {
   const earlier = await earlierRecord(set, run, id, seed);
   if (!earlier) throw new SdiError(`--kernel-from ${run}: no completed record for ${id} (seed ${seed}) in ${set}`);
   const sdiKernel = await readKernelFile(path.join(projectRoot, 'results', 'quality', set, run, `${id}_kernel.txt`));
-  const earlierReport = { status: 'completed', kernelFrom: run, earlierWallMs: earlier.wallMs, earlierSchedule: earlier.schedule ?? null };
+  const earlierReport = { status: 'completed', kernelFrom: run, earlierWallMs: earlier.wallMs, earlierSchedule: earlier.schedule ?? null, earlierTrace: earlier.trace ?? null };
   if (!refine) return { image: deconvolveHqs(blurred, sdiKernel, hqs), kernel: sdiKernel, report: earlierReport };
   const refined = await refineKernelWithMap(earlierRegion(blurred, earlier), sdiKernel);
   return { image: deconvolveHqs(blurred, refined.kernel, hqs), kernel: refined.kernel, report: { ...earlierReport, refinement: refined.report } };

@@ -6,15 +6,16 @@
  * with its true kernel for `true`, restores every channel by HQS with λ = clamp(c·σ̂_channel) for each
  * slope c and scores the luminance with the Levin protocol (aligned PSNR), as bench:quality does.
  * Appends one line per image and a MEAN line to results/restore-weight/<date>.log (date, machine in the
- * file's header line). The lower clamp is 2e-5 here (autoHqsLambda's is 2e-4) so that small slopes on
- * nearly noiseless photos are really tried.
+ * file's header line). λ is clamped as the library clamps it (autoHqsLambda: [2e-5, 2e-2]). Until the
+ * library lowered its floor from 2e-4 to 2e-5 (2026-11-29) this script clamped at 2e-5 itself, so its
+ * earlier logs compare with later ones.
  */
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { readImageFile, readKernelFile } from '../src/io/files.js';
-import { getChannel, mergeChannels, toLuminance, type Image } from '../src/image/image.js';
+import { toLuminance } from '../src/image/image.js';
 import { scoreLevin } from '../src/metrics/align.js';
-import { deconvolveHqs, estimateNoiseSigma } from '../src/deconv/index.js';
+import { deconvolveHqs } from '../src/deconv/index.js';
 import { machineDescription, projectRoot, readManifest } from './common.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -38,15 +39,7 @@ async function main(argv: string[]): Promise<void> {
     const blurred = await readImageFile(path.join(projectRoot, item.blurred));
     const truth = toLuminance(await readImageFile(path.join(projectRoot, item.sharp)));
     const kernel = await readKernelFile(kernelFile);
-    const scores = slopes.map((c) => {
-      const planes: Image[] = [];
-      for (let ch = 0; ch < blurred.channels; ch++) {
-        const plane = getChannel(blurred, ch);
-        const lambda = Math.min(2e-2, Math.max(2e-5, c * estimateNoiseSigma(plane.data, plane.width, plane.height)));
-        planes.push(deconvolveHqs(plane, kernel, { lambda }));
-      }
-      return scoreLevin(toLuminance(planes.length === 1 ? planes[0] : mergeChannels(planes)), truth).psnr;
-    });
+    const scores = slopes.map((c) => scoreLevin(toLuminance(deconvolveHqs(blurred, kernel, { lambdaPerSigma: c })), truth).psnr);
     scores.forEach((p, i) => (sums[i] += p));
     count++;
     log(`${set} ${source} ${item.id} ${scores.map((p, i) => `c${slopes[i]} ${p.toFixed(2)}`).join(' ')}`);

@@ -57,8 +57,23 @@ export const HQS_LAMBDA_PER_SIGMA = 0.1;
 export const BLIND_HQS_LAMBDA_PER_SIGMA = 0.2;
 
 /**
+ * The smallest automatic prior weight. It matters only for nearly noiseless inputs: an 8-bit photo
+ * without added noise has σ̂ ≈ 1e-3 (its quantisation, 1/255/√12 ≈ 1.1e-3), so c·σ̂ ≈ 1e-4.
+ * Measured 2026-11-29 on the noiseless FFHQ faces (bench set ffhq-motion-noiseless, σ̂ 0.6–1.5e-3,
+ * aligned PSNR): true kernels, 3 images, λ = 2e-4 / 1e-4 / 5e-5 / 2e-5: 34.68 / 36.18 / 37.62 / 39.02 dB;
+ * the `thorough` run's kernels, 3 images: 32.08 / 32.33 / 32.33 / 32.01. Until 2026-11-29 the floor was
+ * 2e-4, which held every noiseless photo at 2e-4. Inputs with σ̂ ≥ 2e-3 (every other bench set: Levin
+ * motion's photos σ̂ ≈ 2.9e-3, the σ = 0.01 sets ≈ 1e-2) never reach it.
+ */
+export const HQS_LAMBDA_MIN = 2e-5;
+
+/** The largest automatic prior weight (σ̂ = 0.1 at c = 0.2; heavier noise than that is not deblurring's business). */
+export const HQS_LAMBDA_MAX = 2e-2;
+
+/**
  * The default prior weight for a plane with estimated noise σ̂ (noise.ts): λ = c·σ̂ with, by default,
- * c = {@link HQS_LAMBDA_PER_SIGMA} = 0.1, kept within [2e-4, 2e-2]. Empirical (2026-11-29, HQS with the
+ * c = {@link HQS_LAMBDA_PER_SIGMA} = 0.1, kept within [{@link HQS_LAMBDA_MIN}, {@link HQS_LAMBDA_MAX}] = [2e-5, 2e-2].
+ * Empirical (2026-11-29, HQS with the
  * kernels of the benchmark sets' best blind runs, aligned PSNR mean over each set for c = 0.2 / 0.14 /
  * 0.1 / 0.07): FFHQ motion (σ = 0.01, 9 images) 29.44 / 29.73 / 29.91 / 29.94 dB, Levin motion (the
  * benchmark's blurred photos, σ̂ ≈ 0.003, 32) 33.72 / 33.78 / 33.70 / 33.49, Levin aberration (σ = 0.01,
@@ -67,7 +82,7 @@ export const BLIND_HQS_LAMBDA_PER_SIGMA = 0.2;
  * kernels on the Levin images blurred by the 8 Levin kernels alone.
  */
 export function autoHqsLambda(sigma: number, lambdaPerSigma: number = HQS_LAMBDA_PER_SIGMA): number {
-  return Math.min(2e-2, Math.max(2e-4, lambdaPerSigma * sigma));
+  return Math.min(HQS_LAMBDA_MAX, Math.max(HQS_LAMBDA_MIN, lambdaPerSigma * sigma));
 }
 
 /** β schedule: β_i = λ·BETA_START·(BETA_END/BETA_START)^{i/(n−1)} (Krishnan & Fergus's 1 → 256, in units of λ). */

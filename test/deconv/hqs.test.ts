@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readImageFile } from '../../src/io/files.js';
-import { autoHqsLambda, BLIND_HQS_LAMBDA_PER_SIGMA, deconvolveHqs, HQS_LAMBDA_PER_SIGMA } from '../../src/deconv/hqs.js';
+import { autoHqsLambda, BLIND_HQS_LAMBDA_PER_SIGMA, deconvolveHqs, HQS_LAMBDA_MAX, HQS_LAMBDA_MIN, HQS_LAMBDA_PER_SIGMA } from '../../src/deconv/hqs.js';
 import { estimateNoiseSigma } from '../../src/deconv/noise.js';
 import { deconvolveWiener } from '../../src/deconv/wiener.js';
 import { createImage, cropImage, getChannel, mergeChannels } from '../../src/image/image.js';
@@ -63,7 +63,12 @@ test('the automatic weight is λ = c·σ̂ per channel, c = 0.1 by default (know
   const { blurred } = await syntheticCase(2, k, 64, 0.01, 5);
   const sigma = estimateNoiseSigma(blurred.data, blurred.width, blurred.height);
   assert.equal(HQS_LAMBDA_PER_SIGMA, 0.1);
-  assert.equal(autoHqsLambda(sigma), Math.min(2e-2, Math.max(2e-4, 0.1 * sigma)));
+  assert.equal(autoHqsLambda(sigma), Math.min(2e-2, Math.max(2e-5, 0.1 * sigma)));
+  // an 8-bit photo without added noise (σ̂ ≈ 1e-3) gets c·σ̂ itself, not the floor; σ̂ = 0 gets the floor
+  assert.equal(HQS_LAMBDA_MIN, 2e-5);
+  assert.ok(Math.abs(autoHqsLambda(1e-3) - 1e-4) < 1e-12);
+  assert.equal(autoHqsLambda(0), HQS_LAMBDA_MIN);
+  assert.equal(autoHqsLambda(10), HQS_LAMBDA_MAX);
   assert.deepEqual(Array.from(deconvolveHqs(blurred, k).data), Array.from(deconvolveHqs(blurred, k, { lambda: autoHqsLambda(sigma) }).data));
   const blind = deconvolveHqs(blurred, k, { lambdaPerSigma: BLIND_HQS_LAMBDA_PER_SIGMA });
   assert.deepEqual(Array.from(blind.data), Array.from(deconvolveHqs(blurred, k, { lambda: autoHqsLambda(sigma, 0.2) }).data));
