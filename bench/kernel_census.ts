@@ -2,7 +2,7 @@
  * Kernel census of one training step: which tfjs kernels the loss ‖blurValid(unet(x̂), kgen(ẑ)) − y‖²
  * and its gradients run, counted by name with tf.profile, with the project's gradients and with tfjs's
  * own for the kernels named last (default Conv2D and BatchMatMul). On a GPU backend every kernel is at
- * least one dispatch, so this is the count that a launch-bound step (tfjs-webgpu, README "Speed") pays for.
+ * least one dispatch, so this is the count that a launch-bound step (tfjs-webgpu, docs/speed.md) pays for.
  * Where the backend times its kernels (tf.profile's kernelTimeMs: wasm and cpu; webgpu where the adapter
  * offers timestamp queries) it also prints the time per kernel name; their sum against the step's wall
  * time says how much of a step is kernel work and how much is dispatch overhead.

@@ -1,5 +1,5 @@
 /**
- * Speed of the full joint training step, the one source of the speed numbers in the README:
+ * Speed of the full joint training step, the one source of the speed numbers in the README and docs/speed.md:
  *
  *   npm run bench:speed -- [--backend wasm|cpu|webgpu]… [--configs centre|all|N-d-k,…] [--steps N]
  *                          [--threads n] [--out results/speed.json] [--merge other.json]…

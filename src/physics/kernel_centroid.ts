@@ -7,7 +7,7 @@
  * A blur kernel estimated in a window a little larger than the blur (the harness asks for the true size
  * + 2) has its centre of mass well inside: over the Levin motion and aberration and FFHQ kernels d ≥ 5.7 px.
  * A kernel whose centre of mass lies within a pixel of the border is a blob clipped by the window, the
- * shifted-kernel ambiguity's degenerate end (README, "When the kernel sharpens").
+ * shifted-kernel ambiguity's degenerate end (docs/results.md, "When the kernel sharpens").
  */
 import type { Kernel } from './kernel.js';
 

@@ -14,7 +14,7 @@
  *
  * the squared distance (pixels²) of the kernel's centre of mass (Σk = 1 for the softmax output) from
  * the window's centre. It vanishes for every kernel centred in its window, so it favours no shape.
- * Measured (README): at λ_c ≤ 0.1 it does not stop the drift once the softmax saturates.
+ * Measured (docs/results.md): at λ_c ≤ 0.1 it does not stop the drift once the softmax saturates.
  */
 import { tf } from '../engine/tf.js';
 import { kernelCentroid } from '../physics/kernel_centroid.js';
