@@ -60,6 +60,8 @@ export interface QualityRecord {
   /** With `--refine map-l0`: which candidate kernel the refinement kept and the L0 energies it compared. */
   refinement?: Pick<KernelRefinementReport, 'chosen' | 'energies' | 'refinedChange'>;
   status?: string;
+  /** The solver's guard events (divergence restarts, trivial solutions), when there were any. */
+  events?: Array<{ outerDone: number; kind: string; action: string; detail: string }>;
 }
 
 /** Kernel size the blind methods are asked for: the true size + 2 (as SelfDeblur and the reference do). */
@@ -181,6 +183,7 @@ async function main(argv: string[]): Promise<void> {
       ...restartsSummary(result.report.restarts),
       ...(values.trace ? { trace } : kernelFrom && result.report.earlierTrace ? { trace: result.report.earlierTrace as QualityRecord['trace'] } : {}),
       ...refinementSummary(result.report.refinement),
+      ...(Array.isArray(result.report.events) && result.report.events.length ? { events: result.report.events as QualityRecord['events'] } : {}),
     };
     const outDir = path.join(projectRoot, 'results', 'quality', values.set, run);
     await writeImageFile(path.join(outDir, `${item.id}.png`), result.image);

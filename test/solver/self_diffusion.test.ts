@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/engine/tf.js';
 import { initBackend } from '../../src/engine/backend.js';
-import { runSelfDiffusion, solverOptionsKey, type SolverCheckpoint } from '../../src/solver/self_diffusion.js';
+import { EXPLODING_LOSS_FACTOR, runSelfDiffusion, solverOptionsKey, type SolverCheckpoint } from '../../src/solver/self_diffusion.js';
 import { validateSolverOptions } from '../../src/solver/options.js';
 import { defaultSolverOptions, type SolverOptions } from '../../src/solver/options.js';
 
@@ -87,6 +87,14 @@ test('a run resumed from a checkpoint ends bit-identical to an uninterrupted run
   const halved = await run(image, { ...tiny, seed: 3 }, { resume: { ...last, guard: { learningRates: [tiny.lrImage / 2, tiny.lrKernel / 2], minLoss: null, events: [event] } } });
   assert.deepEqual(halved.events[0], event);
   assert.notDeepEqual(halved.outerLoss, full.outerLoss);
+  // An outer step's loss is judged against that step's own losses, not the earlier steps' minimum: a new
+  // step's input can start its loss far above it (noiseless photos: 7.8 → 7507), and a restart cannot
+  // change a first loss. Resuming with a recorded minimum far below every loss of this run must not trip it.
+  const lowMinimum = await run(image, { ...tiny, seed: 3 }, { resume: { ...last, guard: { ...last.guard!, minLoss: 1e-12 } } });
+  assert.equal(lowMinimum.status, 'completed');
+  assert.deepEqual(lowMinimum.events, []);
+  assert.deepEqual(lowMinimum.outerLoss, full.outerLoss);
+  assert.ok(Math.min(...full.lossHistory.filter(Number.isFinite)) > EXPLODING_LOSS_FACTOR * 1e-12);
 });
 
 test('a loss that turns non-finite restarts the step with halved learning rates, then stops with the last good estimate', async () => {
