@@ -90,10 +90,11 @@ export interface SolverCheckpoint {
   outerLoss: number[];
   outerMs: number[];
   /**
-   * The divergence guard's state: learning rates (halved by restarts), the lowest loss seen (∞ as
-   * null; kept for the record, the guard compares within an outer step) and the events so far. Optional: checkpoints written before it existed resume without it.
+   * The divergence guard's state: learning rates (halved by restarts) and the events so far. `minLoss`
+   * (the run's lowest loss) is what checkpoints held before 2026-11-29, when the guard compared with it;
+   * it is ignored now (the guard compares within an outer step: {@link EXPLODING_LOSS_FACTOR}). Optional: checkpoints written before it existed resume without it.
    */
-  guard?: { learningRates: [number, number]; minLoss: number | null; events: SolverEvent[] };
+  guard?: { learningRates: [number, number]; minLoss?: number | null; events: SolverEvent[] };
 }
 
 /**
@@ -209,11 +210,9 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
   const doneAtStart = done;
   let status: SolverResult['status'] = 'completed';
   const events: SolverEvent[] = [];
-  let minLoss = Infinity;
   const maxRestarts = 3;
   if (hooks.resume?.guard) {
     [optImage.learningRate, optKernel.learningRate] = hooks.resume.guard.learningRates;
-    minLoss = hooks.resume.guard.minLoss ?? Infinity;
     events.push(...hooks.resume.guard.events);
   }
   let lastLoss = NaN;
@@ -261,10 +260,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
             lossHistory[done - 1] = lastLoss;
             if (!Number.isFinite(lastLoss)) diverged = 'non-finite-loss';
             else if (lastLoss > EXPLODING_LOSS_FACTOR * stepMinLoss) diverged = 'exploding-loss';
-            else {
-              stepMinLoss = Math.min(stepMinLoss, lastLoss);
-              minLoss = Math.min(minLoss, lastLoss);
-            }
+            else stepMinLoss = Math.min(stepMinLoss, lastLoss);
           } else lossHistory[done - 1] = NaN;
           value.dispose();
           tf.dispose(grads);
@@ -352,7 +348,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
       lossHistory: lossHistory.slice(),
       outerLoss: outerLoss.slice(),
       outerMs: outerMs.slice(),
-      guard: { learningRates: [optImage.learningRate, optKernel.learningRate], minLoss: Number.isFinite(minLoss) ? minLoss : null, events: events.map((e) => ({ ...e })) },
+      guard: { learningRates: [optImage.learningRate, optKernel.learningRate], events: events.map((e) => ({ ...e })) },
     };
   }
 

@@ -89,7 +89,8 @@ test('a run resumed from a checkpoint ends bit-identical to an uninterrupted run
   assert.notDeepEqual(halved.outerLoss, full.outerLoss);
   // An outer step's loss is judged against that step's own losses, not the earlier steps' minimum: a new
   // step's input can start its loss far above it (noiseless photos: 7.8 → 7507), and a restart cannot
-  // change a first loss. Resuming with a recorded minimum far below every loss of this run must not trip it.
+  // change a first loss. A checkpoint from before that rule, holding a run minimum far below every loss
+  // of this run, must resume without tripping it.
   const lowMinimum = await run(image, { ...tiny, seed: 3 }, { resume: { ...last, guard: { ...last.guard!, minLoss: 1e-12 } } });
   assert.equal(lowMinimum.status, 'completed');
   assert.deepEqual(lowMinimum.events, []);
