@@ -28,7 +28,7 @@ import { iterationsOption, totalIterations, type SolverOverrides } from '../src/
 import { kernelEstimationRegion, type DeblurOptions, type RestoreMode, type RunReport } from '../src/deblur.js';
 import { appendJsonLine, machineDescription, projectRoot, readJsonLines, readManifest } from './common.js';
 import { BLIND_HQS_LAMBDA_PER_SIGMA, deconvolveHqs, HQS_LAMBDA_MIN, HQS_LAMBDA_PER_SIGMA, type HqsOptions } from '../src/deconv/index.js';
-import { selectRestart } from '../src/solver/restart_selection.js';
+import { combineRestarts } from '../src/solver/restart_selection.js';
 
 export interface QualityRecord {
   set: string;
@@ -55,8 +55,8 @@ export interface QualityRecord {
   /** The schedule and width the solver actually ran (the preset with the overrides applied); absent for methods without the solver. */
   schedule?: { steps: number; iterations: number; width: number; kernelHiddenLayers: number; iterationSchedule?: number[]; totalSteps?: number };
   trace?: Array<{ outer: number; psnr: number; loss: number; kernelNcc: number }>;
-  /** With `--restarts N` or `--restarts-from`: each restart's seed and selection energy, and the one kept. */
-  restarts?: { seeds: number[]; energies: number[]; chosen: number; from?: string[] };
+  /** With `--restarts N` or `--restarts-from`: each restart's seed and selection energy, the one of lowest energy, and (records from 2026-11-29 on) the kernels' worst agreement and whether they were averaged. */
+  restarts?: { seeds: number[]; energies: number[]; chosen: number; agreement?: number; averaged?: boolean; from?: string[] };
   /** With `--refine map-l0`: which candidate kernel the refinement kept and the L0 energies it compared. */
   refinement?: Pick<KernelRefinementReport, 'chosen' | 'energies' | 'refinedChange'>;
   status?: string;
@@ -262,7 +262,7 @@ async function reuseEarlierKernel(set: string, run: string, id: string, seed: nu
 function restartsSummary(report: unknown): Pick<QualityRecord, 'restarts'> {
   if (!report || typeof report !== 'object') return {};
   const r = report as NonNullable<RunReport['restarts']> & { from?: string[] };
-  return { restarts: { seeds: r.runs.map((x) => x.seed), energies: r.runs.map((x) => x.energy), chosen: r.chosen, ...(r.from ? { from: r.from } : {}) } };
+  return { restarts: { seeds: r.runs.map((x) => x.seed), energies: r.runs.map((x) => x.energy), chosen: r.chosen, agreement: r.agreement, averaged: r.averaged, ...(r.from ? { from: r.from } : {}) } };
 }
 
 /** The gray region an earlier run of this harness estimated its kernel on (its working size, default 256). */
@@ -275,8 +275,9 @@ function earlierRegion(blurred: Image, earlier: QualityRecord): Image {
  * `--restarts-from runA,runB,…`: the restart selection of deblur() (solver/restart_selection.ts) applied
  * to the kernels earlier self-diffusion runs of this harness saved for the image (each with its own
  * seed), instead of training them again: the same computation as `--restarts N` with those seeds, up
- * to the engine version. The kept kernel restores the image by HQS; the record's time is the earlier
- * runs' summed plus the selection's, its schedule the first run's.
+ * to the engine version (and with restore `nonblind`: the runs' kernels averaged where they agree). The
+ * resulting kernel restores the image by HQS; the record's time is the earlier runs' summed plus the
+ * selection's, its schedule the first run's.
  */
 async function selectAmongEarlierRuns(set: string, runs: readonly string[], id: string, blurred: Image, hqs: HqsOptions): Promise<MethodResult> {
   const records = await readJsonLines<QualityRecord>(path.join(projectRoot, 'results', 'quality', `${set}.jsonl`));
@@ -286,11 +287,11 @@ async function selectAmongEarlierRuns(set: string, runs: readonly string[], id: 
     return record;
   });
   const kernels = await Promise.all(runs.map((run) => readKernelFile(path.join(projectRoot, 'results', 'quality', set, run, `${id}_kernel.txt`))));
-  const selection = await selectRestart(earlierRegion(blurred, earlier[0]), kernels);
-  const kernel = kernels[selection.chosen];
+  const selection = await combineRestarts(earlierRegion(blurred, earlier[0]), kernels);
+  const kernel = selection.kernel;
   const restarts: NonNullable<RunReport['restarts']> & { from: string[] } = {
     runs: earlier.map((r, i) => ({ seed: r.seed, status: 'completed', energy: selection.energies[i], solverMs: r.wallMs })),
-    chosen: selection.chosen, chosenSeed: earlier[selection.chosen].seed, from: [...runs],
+    chosen: selection.chosen, chosenSeed: earlier[selection.chosen].seed, agreement: selection.agreement, averaged: selection.averaged, from: [...runs],
   };
   return {
     image: deconvolveHqs(blurred, kernel, hqs), kernel,

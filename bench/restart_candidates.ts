@@ -17,11 +17,15 @@
  *   agreement   when the best-agreeing pair has a_rs ≥ τ, the lower-energy kernel of that pair; else energy
  *   until two agree   runs taken in seed order until two agree (a_rs ≥ τ), then agreement on those: the
  *               adaptive form, which trains a third seed only where the first two disagree
+ *   mean        (with --mean) no choice: the kernels averaged, k̄ = normalise(Σ_r k_r(· − s_r)) with s_r the
+ *               shift aligning k_r to the lowest-energy kernel (μ = 4e-3; solver/kernel_average.ts), restored
+ *               by HQS with the first run's weight and scored; "mean if agreed" averages only where every pair
+ *               has a_rs ≥ τ, else energy: at τ = RESTART_AGREEMENT what deblur() does with restarts
  *
  * (two seeds cannot outvote each other: the kernel rules need three or more runs).
  *
  *   npx tsx bench/restart_candidates.ts <set> <run> [--images ids]     # appends to results/restarts/<set>.jsonl
- *   npx tsx bench/restart_candidates.ts --summary <set> <runA,runB,…>   # mean PSNR per rule on the images all runs share
+ *   npx tsx bench/restart_candidates.ts --summary <set> <runA,runB,…> [--mean]   # mean PSNR per rule on the images all runs share
  *
  * ≈ 1 s per kernel and μ on one core.
  */
@@ -29,7 +33,11 @@ import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { readImageFile, readKernelFile } from '../src/io/files.js';
 import { toLuminance } from '../src/image/image.js';
-import { kernelNcc } from '../src/metrics/kernel_metrics.js';
+import { alignKernels, kernelNcc } from '../src/metrics/kernel_metrics.js';
+import { scoreLevin } from '../src/metrics/align.js';
+import { deconvolveHqs, BLIND_HQS_LAMBDA_PER_SIGMA } from '../src/deconv/index.js';
+import { alignedKernelMean } from '../src/solver/kernel_average.js';
+import { RESTART_AGREEMENT } from '../src/solver/restart_selection.js';
 import { mapEnergy } from '../src/baselines/map_blind.js';
 import { kernelEstimationRegion } from '../src/deblur.js';
 import type { Kernel } from '../src/physics/kernel.js';
@@ -66,6 +74,13 @@ async function scoreRun(set: string, run: string, only: Set<string> | null): Pro
   }
 }
 
+/** Aligned PSNR of the HQS restoration of item's blurred image with `kernel` at slope c (the harness's computation). */
+async function restoredPsnr(item: { blurred: string; sharp: string }, kernel: Kernel, c: number): Promise<number> {
+  const blurred = await readImageFile(path.join(projectRoot, item.blurred));
+  const truth = toLuminance(await readImageFile(path.join(projectRoot, item.sharp)));
+  return scoreLevin(toLuminance(deconvolveHqs(blurred, kernel, { lambdaPerSigma: c })), truth).psnr;
+}
+
 const argminOf = (values: number[]) => values.reduce((b, v, i) => (v < values[b] ? i : b), 0);
 const argmaxOf = (values: number[]) => values.reduce((b, v, i) => (v > values[b] ? i : b), 0);
 
@@ -89,15 +104,21 @@ function sequentialAgreement(agree: number[][], energies: number[], tau: number)
   return { chosen: 0, runs: 1 };
 }
 
-async function summary(set: string, runs: string[]): Promise<void> {
+async function summary(set: string, runs: string[], withMean: boolean): Promise<void> {
   const all = await readJsonLines<RestartRecord>(restartsFile(set));
-  const ids = (await readManifest(set)).items.map((i) => i.id).filter((id) => runs.every((run) => all.some((r) => r.run === run && r.id === id)));
-  const rows: Array<{ id: string; psnr: number[]; energy: Record<Mu, number[]>; agree: number[][] }> = [];
-  for (const id of ids) {
+  const items = (await readManifest(set)).items.filter((i) => runs.every((run) => all.some((r) => r.run === run && r.id === i.id)));
+  const quality = withMean ? (await readJsonLines<QualityRecord>(qualityFile(set))).filter((r) => r.run === runs[0] && r.status === 'completed') : [];
+  const rows: Array<{ id: string; psnr: number[]; energy: Record<Mu, number[]>; agree: number[][]; meanPsnr: number }> = [];
+  for (const item of items) {
+    const id = item.id;
     const recs = runs.map((run) => all.filter((r) => r.run === run && r.id === id).at(-1) as RestartRecord);
     const kernels: Kernel[] = await Promise.all(runs.map((run) => readKernelFile(kernelFile(set, run, id))));
     const agree = kernels.map((a, r) => kernels.map((b, s) => (r === s ? 1 : kernelNcc(a, b))));
-    rows.push({ id, psnr: recs.map((r) => r.psnr), energy: Object.fromEntries(MUS.map((mu) => [mu, recs.map((r) => r.energy[mu])])) as Record<Mu, number[]>, agree });
+    // the weight the first run restored with (records before 2026-11-29 have none: they used 0.2)
+    const slope = (quality.filter((r) => r.id === id).at(-1)?.options as { hqsLambdaPerSigma?: number | null } | undefined)?.hqsLambdaPerSigma ?? BLIND_HQS_LAMBDA_PER_SIGMA;
+    const chosen = argminOf(recs.map((r) => r.energy['0.004']));
+    const meanPsnr = withMean ? await restoredPsnr(item, alignedKernelMean([kernels[chosen], ...kernels.filter((_, r) => r !== chosen)]), slope) : NaN;
+    rows.push({ id, psnr: recs.map((r) => r.psnr), energy: Object.fromEntries(MUS.map((mu) => [mu, recs.map((r) => r.energy[mu])])) as Record<Mu, number[]>, agree, meanPsnr });
   }
   const mean = (pick: (row: (typeof rows)[number]) => number) => (rows.reduce((a, row) => a + row.psnr[pick(row)], 0) / rows.length).toFixed(2);
   console.log(`${set}, ${rows.length} images, runs ${runs.join(', ')}`);
@@ -113,18 +134,26 @@ async function summary(set: string, runs: string[]): Promise<void> {
       console.log(`  until two agree τ=${tau}, μ=0.004: ${(picks.reduce((a, p, i) => a + rows[i].psnr[p.chosen], 0) / rows.length).toFixed(2)} (${used.toFixed(2)} runs per image)`);
     }
   }
+  if (withMean) {
+    const avg = (f: (row: (typeof rows)[number]) => number) => (rows.reduce((a, row) => a + f(row), 0) / rows.length).toFixed(2);
+    console.log(`  mean of the aligned kernels: ${avg((row) => row.meanPsnr)}`);
+    for (const tau of TAUS) {
+      const agreed = (row: (typeof rows)[number]) => row.agree.every((a, r) => a.every((v, s) => r === s || v >= tau));
+      console.log(`  mean if agreed τ=${tau}, else energy μ=0.004${tau === RESTART_AGREEMENT ? ' (deblur\'s rule)' : ''}: ${avg((row) => (agreed(row) ? row.meanPsnr : row.psnr[argminOf(row.energy['0.004'])]))} (averaged on ${rows.filter(agreed).length})`);
+    }
+  }
   for (const row of rows) {
     const e = row.energy['0.004'];
-    console.log(`    ${row.id.padEnd(14)} psnr ${row.psnr.map((p) => p.toFixed(2)).join(' ')} | E ${e.map((v) => v.toFixed(4)).join(' ')} | a ${row.agree.flatMap((a, r) => a.slice(r + 1)).map((v) => v.toFixed(2)).join(' ')}`);
+    console.log(`    ${row.id.padEnd(14)} psnr ${row.psnr.map((p) => p.toFixed(2)).join(' ')}${withMean ? ` mean ${row.meanPsnr.toFixed(2)}` : ''} | E ${e.map((v) => v.toFixed(4)).join(' ')} | a ${row.agree.flatMap((a, r) => a.slice(r + 1)).map((v) => v.toFixed(2)).join(' ')}`);
   }
 }
 
 const args = process.argv.slice(2);
-if (args[0] === '--summary' && args.length === 3) await summary(args[1], args[2].split(','));
+if (args[0] === '--summary' && (args.length === 3 || (args.length === 4 && args[3] === '--mean'))) await summary(args[1], args[2].split(','), args[3] === '--mean');
 else if (args.length >= 2 && !args[0].startsWith('--')) {
   const i = args.indexOf('--images');
   await scoreRun(args[0], args[1], i >= 0 ? new Set(args[i + 1].split(',')) : null);
 } else {
-  console.error('usage: npx tsx bench/restart_candidates.ts <set> <run> [--images ids] | --summary <set> <runA,runB,…>');
+  console.error('usage: npx tsx bench/restart_candidates.ts <set> <run> [--images ids] | --summary <set> <runA,runB,…> [--mean]');
   process.exit(2);
 }

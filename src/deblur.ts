@@ -20,7 +20,7 @@ import { validateSolverOptions, type SolverOptions, type SolverOverrides } from 
 import type { MapPrior } from './baselines/map_blind.js';
 import { KERNEL_REFINEMENTS, refineKernelWithMap, type KernelRefinement, type KernelRefinementReport } from './solver/kernel_refinement.js';
 import { runSelfDiffusion, type SolverCheckpoint, type SolverEvent, type SolverHooks, type SolverProgress, type SolverResult } from './solver/self_diffusion.js';
-import { selectRestart } from './solver/restart_selection.js';
+import { combineRestarts } from './solver/restart_selection.js';
 
 /** How the final image is made: the network's x_0 (`network`), non-blind HQS with the estimated kernel (`nonblind`), or the preset's choice (`auto`). */
 export type RestoreMode = 'auto' | 'network' | 'nonblind';
@@ -66,9 +66,11 @@ export interface DeblurOptions {
    */
   refine?: KernelRefinement;
   /**
-   * Runs of the self-diffusion (default 1), from seeds seed, seed + 1, …: the kernel with the lowest L0
-   * energy on the working region is kept (solver/restart_selection.ts), at restarts× the time. The
-   * seed-dependent failures of short schedules (a kernel collapsed to its window's edge) rarely repeat.
+   * Runs of the self-diffusion (default 1), from seeds seed, seed + 1, …, at restarts× the time: the
+   * kernel with the lowest L0 energy on the working region is kept, or, when every pair of the runs'
+   * kernels agrees (NCC ≥ 0.7), their aligned mean (solver/restart_selection.ts; not with restore
+   * `network`, whose image is one run's). The seed-dependent failures of short schedules (a kernel
+   * collapsed to its window's edge) rarely repeat; where the runs agree, their errors partly cancel.
    */
   restarts?: number;
   /** Memory budget in bytes; a run estimated to need more is refused with advice (default: resources/memory_estimate.ts). */
@@ -109,8 +111,13 @@ export interface RunReport {
   warmStart: { prior: MapPrior; ms: number } | null;
   /** The kernel refinement (null: none) with its energies and choice. */
   refinement: KernelRefinementReport | null;
-  /** With restarts > 1: each run's seed, status, selection energy and solver time, and the index of the one kept (its seed is `chosenSeed`). */
-  restarts: { runs: Array<{ seed: number; status: 'completed' | 'aborted' | 'diverged'; energy: number; solverMs: number }>; chosen: number; chosenSeed: number } | null;
+  /**
+   * With restarts > 1: each run's seed, status, selection energy and solver time; the index of the run of
+   * lowest energy (its seed is `chosenSeed`: its events and, with restore `network`, its image are the
+   * result's); the worst agreement (NCC) between two runs' kernels, and whether the kernel is their
+   * aligned mean (`averaged`) or the chosen run's.
+   */
+  restarts: { runs: Array<{ seed: number; status: 'completed' | 'aborted' | 'diverged'; energy: number; solverMs: number }>; chosen: number; chosenSeed: number; agreement: number; averaged: boolean } | null;
   timings: { totalMs: number; solverMs: number; restoreMs: number; meanStepMs: number; outerMs: number[] };
   lossHistory: number[];
   outerLoss: number[];
@@ -221,14 +228,16 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
   const solverMs = performance.now() - tSolve;
   let restarts: RunReport['restarts'] = null;
   let chosenRun = 0;
+  let combinedKernel: Kernel | null = null;
   if (restartCount > 1) {
     // an aborted later run is reported but not a candidate: its kernel is unfinished
     const candidates = runs.length > 1 && runs[runs.length - 1].result.status === 'aborted' ? runs.slice(0, -1) : runs;
-    const selection = await selectRestart(region, candidates.map((run) => run.kernel));
+    const selection = await combineRestarts(region, candidates.map((run) => run.kernel), { allowAverage: restore !== 'network' });
     chosenRun = selection.chosen;
+    combinedKernel = selection.kernel;
     restarts = {
       runs: runs.map((run, r) => ({ seed: seed + r, status: run.result.status, energy: r < candidates.length ? selection.energies[r] : NaN, solverMs: run.ms })),
-      chosen: chosenRun, chosenSeed: seed + chosenRun,
+      chosen: chosenRun, chosenSeed: seed + chosenRun, agreement: selection.agreement, averaged: selection.averaged,
     };
     if (runs.length < restartCount) warnings.push(`aborted during restart ${runs.length} of ${restartCount}: kept the best of the runs so far`);
   }
@@ -237,7 +246,7 @@ export async function deblur(input: Image, options: DeblurOptions = {}, hooks: D
 
   for (const e of result.events) warnings.push(`${e.kind} (${e.action}): ${e.detail}`);
   const tRestore = performance.now();
-  let kernel = runs[chosenRun].kernel;
+  let kernel = combinedKernel ?? runs[chosenRun].kernel;
   let refinement: KernelRefinementReport | null = null;
   if (refine === 'map-l0' && result.status === 'completed') {
     const refined = await refineKernelWithMap(region, kernel);

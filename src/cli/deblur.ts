@@ -65,7 +65,7 @@ export async function run(argv: string[]): Promise<void> {
   const width = numberOption(values.width, 'width', { integer: true, min: 4, max: 512 });
   const coarseSteps = numberOption(values['coarse-steps'], 'coarse-steps', { integer: true, min: 0, max: 10000 });
   const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
-  // self-diffusion runs from seeds seed, seed + 1, …; the kernel of lowest L0 energy is kept (solver/restart_selection.ts)
+  // self-diffusion runs from seeds seed, seed + 1, …; the kernel of lowest L0 energy is kept, or all averaged when they agree (solver/restart_selection.ts)
   const restarts = numberOption(values.restarts, 'restarts', { integer: true, min: 1, max: 16 });
   // wasm threads (src/engine/wasm_threads.ts reads SDI_WASM_THREADS when the backend starts); without
   // the option it picks one thread per free core.
@@ -151,7 +151,9 @@ export async function run(argv: string[]): Promise<void> {
   if (values['kernel-out']) await writeKernelFile(values['kernel-out'], result.kernel);
   if (values.report) await writeJsonFile(values.report, { ...result.report, inputFile: input, outputFile: output, command: ['sdi', 'deblur', ...argv] });
   const kept = result.report.restarts;
-  const seeds = kept ? `seeds ${seed}–${seed + kept.runs.length - 1}, kept ${kept.chosenSeed} (lowest L0 energy)` : `seed ${seed}`;
+  const seeds = !kept ? `seed ${seed}` : kept.averaged
+    ? `seeds ${seed}–${seed + kept.runs.length - 1}, kernels averaged (they agree: NCC ≥ ${kept.agreement.toFixed(2)}; lowest L0 energy ${kept.chosenSeed})`
+    : `seeds ${seed}–${seed + kept.runs.length - 1}, kept ${kept.chosenSeed} (lowest L0 energy)`;
   const summary = `in ${formatDuration(result.report.timings.totalMs)} (${result.report.backend.name}, ${seeds}): wrote ${output}`;
   // main() exits with the status run() ends with, so an interrupted run must end by throwing (128 + the signal's number).
   if (result.report.status === 'aborted') throw new SdiError(`interrupted: stopped early ${summary}${checkpointDir ? ` (continue with --resume --checkpoint ${checkpointDir})` : ''}`, stoppedBy === 'SIGTERM' ? 143 : 130);

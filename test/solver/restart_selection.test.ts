@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectRestart } from '../../src/solver/restart_selection.js';
+import { combineRestarts, selectRestart, RESTART_AGREEMENT } from '../../src/solver/restart_selection.js';
+import { alignedKernelMean } from '../../src/solver/kernel_average.js';
+import { kernelNcc } from '../../src/metrics/kernel_metrics.js';
 import { mapEnergy } from '../../src/baselines/map_blind.js';
 import { SELECTION_MU } from '../../src/solver/kernel_refinement.js';
 import { deblur } from '../../src/deblur.js';
@@ -44,7 +46,27 @@ test('selectRestart keeps the kernel of lowest L0 energy: the true blur over the
   await assert.rejects(selectRestart(blurred, []), RangeError);
 });
 
-test('deblur with restarts runs successive seeds, keeps the lowest-energy one, and its result is that seed\'s run', async () => {
+test('combineRestarts averages agreeing kernels (aligned on the lowest-energy one) and otherwise keeps the lowest-energy kernel', async () => {
+  const { blurred, truth, delta, corner } = scene(96);
+  const shifted = { width: 7, height: 7, data: new Float32Array(49) };
+  for (let i = 2; i < 7; i++) shifted.data[i * 7 + i] = 1 / 5; // the true line one tap down and right
+  const agreeing = await combineRestarts(blurred, [shifted, truth]);
+  assert.ok(agreeing.agreement >= RESTART_AGREEMENT && agreeing.averaged);
+  assert.deepEqual(agreeing.energies, [shifted, truth].map((k) => mapEnergy(blurred, k, SELECTION_MU)));
+  const reference = [shifted, truth][agreeing.chosen];
+  assert.deepEqual(Array.from(agreeing.kernel.data), Array.from(alignedKernelMean([reference, reference]).data), 'the mean of two copies is the copy, where the chosen one sits');
+  const mixed = await combineRestarts(blurred, [delta, truth, corner]);
+  assert.ok(!mixed.averaged && mixed.agreement < RESTART_AGREEMENT);
+  assert.equal(mixed.kernel, truth);
+  assert.equal(mixed.agreement, Math.min(kernelNcc(delta, truth), kernelNcc(delta, corner), kernelNcc(truth, corner)));
+  const selectOnly = await combineRestarts(blurred, [shifted, truth], { allowAverage: false });
+  assert.ok(!selectOnly.averaged);
+  assert.equal(selectOnly.kernel, [shifted, truth][selectOnly.chosen]);
+  const single = await combineRestarts(blurred, [truth]);
+  assert.ok(!single.averaged && single.agreement === 1 && single.kernel === truth);
+});
+
+test('deblur with restarts runs successive seeds, keeps the lowest-energy one (or the mean where they agree), and its result is that seed\'s run', async () => {
   const { blurred } = scene(40);
   const options = { preset: 'fast' as const, kernelSize: 7, seed: 4, backend: 'cpu' as const,
     solver: { steps: 1, iterations: 2, unet: { inputChannels: 1, levels: 3, width: 8, skipWidth: 4, nonLocalLevels: 1 }, kernelHiddenUnits: 16 } };
@@ -57,10 +79,19 @@ test('deblur with restarts runs successive seeds, keeps the lowest-energy one, a
   assert.equal(restarts.chosen, energies.indexOf(Math.min(...energies)));
   assert.equal(restarts.chosenSeed, 4 + restarts.chosen);
   assert.equal(r.report.seed, 4);
-  // the kept kernel and image are exactly those of a single run from the kept seed
-  const single = await deblur(blurred, { ...options, seed: restarts.chosenSeed });
-  assert.deepEqual(r.kernel.data, single.kernel.data);
-  assert.deepEqual(r.image.data, single.image.data);
+  // the kernel is exactly a single run's from the kept seed, or the aligned mean of the runs' kernels when they agree
+  const singles = await Promise.all([4, 5, 6].map((s) => deblur(blurred, { ...options, seed: s })));
+  const agreement = Math.min(kernelNcc(singles[0].kernel, singles[1].kernel), kernelNcc(singles[0].kernel, singles[2].kernel), kernelNcc(singles[1].kernel, singles[2].kernel));
+  assert.equal(restarts.agreement, agreement);
+  assert.equal(restarts.averaged, agreement >= RESTART_AGREEMENT);
+  const single = singles[restarts.chosen];
+  if (restarts.averaged) {
+    const others = singles.filter((_, i) => i !== restarts.chosen).map((x) => x.kernel);
+    assert.deepEqual(r.kernel.data, alignedKernelMean([single.kernel, ...others]).data);
+  } else {
+    assert.deepEqual(r.kernel.data, single.kernel.data);
+    assert.deepEqual(r.image.data, single.image.data);
+  }
   assert.equal(single.report.restarts, null);
   await assert.rejects(deblur(blurred, { ...options, restarts: 0 }), /restarts must be an integer from 1 to 16/);
   await assert.rejects(deblur(blurred, { ...options, restarts: 2 }, { onCheckpoint: () => undefined }), /checkpoints and resume work with one run/);
@@ -75,7 +106,7 @@ test('sdi deblur --restarts 2 names the seeds and the one kept; with --checkpoin
     const common = [input, '--kernel-size', '7', '--preset', 'fast', '--steps', '1', '--iters', '2', '--width', '8', '--backend', 'cpu', '--restarts', '2'];
     const ok = await runCli(['deblur', ...common, '-o', path.join(dir, 'out.png'), '--report', path.join(dir, 'run.json')]);
     assert.equal(ok.status, 0, ok.stderr);
-    assert.match(ok.stdout + ok.stderr, /seeds 0–1, kept [01] \(lowest L0 energy\)/);
+    assert.match(ok.stdout + ok.stderr, /seeds 0–1, (kept [01] \(lowest L0 energy\)|kernels averaged \(they agree: NCC ≥ [01]\.\d\d; lowest L0 energy [01]\))/);
     const report = JSON.parse(fs.readFileSync(path.join(dir, 'run.json'), 'utf8'));
     assert.equal(report.restarts.runs.length, 2);
     const bad = await runCli(['deblur', ...common, '-o', path.join(dir, 'out2.png'), '--checkpoint', path.join(dir, 'ck')]);

@@ -173,17 +173,18 @@ describe('web page (headless Chromium)', { timeout: 180_000 }, () => {
     await page.context().close();
   });
 
-  test('runs two restarts when asked, says which seed it kept, and reports both runs', async () => {
+  test('runs two restarts when asked, says which seed it kept (or that it averaged them), and reports both runs', async () => {
     const page = await openPage(`${tinyRun}&restarts=2`);
     assert.equal(await page.inputValue('#restarts'), '2', 'the URL fills the restarts field');
     await page.setInputFiles('#file-input', inputFile);
     await waitForState(page, ['ready']);
     await page.click('#run-button');
     assert.equal(await waitForState(page, ['done', 'failed', 'cancelled'], 120_000), 'done', (await page.textContent('#status')) ?? '');
-    assert.match((await page.textContent('#result-summary')) ?? '', /Restarts: 2 runs \(seeds 0–1\), the kernel of seed [01] explained the photo best and was kept\./);
+    assert.match((await page.textContent('#result-summary')) ?? '', /Restarts: 2 runs \(seeds 0–1\)(, the kernel of seed [01] explained the photo best and was kept|; their kernels agreed \(NCC ≥ [01]\.\d\d\) and were averaged)\./);
     const report = JSON.parse((await download(page, '#download-report')).toString('utf8'));
     assert.deepEqual(report.restarts.runs.map((r: { seed: number }) => r.seed), [0, 1]);
     assert.equal(report.restarts.chosenSeed, report.restarts.chosen);
+    assert.equal(typeof report.restarts.averaged, 'boolean');
     await page.context().close();
   });
 

@@ -403,7 +403,12 @@ function showResult(result: RunResult): void {
   ui.resultSummary.textContent = aborted
     ? `Cancelled after ${stepsDone} of ${total} steps (${formatDuration(r.timings.totalMs)}): below is the estimate reached so far.`
     : `Done in ${formatDuration(r.timings.totalMs)} on ${r.backend.name}: ${r.solver.iterationSchedule ? `${total}` : `${r.solver.steps} × ${r.solver.iterations}`} steps, preset '${r.preset}', seed ${r.seed}, ${r.restore === 'network' ? 'image from the network' : 'image restored by non-blind deconvolution with the kernel'}.`;
-  if (r.restarts) ui.resultSummary.textContent += ` Restarts: ${r.restarts.runs.length} runs (seeds ${r.restarts.runs[0].seed}–${r.restarts.runs[r.restarts.runs.length - 1].seed}), the kernel of seed ${r.restarts.chosenSeed} explained the photo best and was kept.`;
+  if (r.restarts) {
+    const runs = `${r.restarts.runs.length} runs (seeds ${r.restarts.runs[0].seed}–${r.restarts.runs[r.restarts.runs.length - 1].seed})`;
+    ui.resultSummary.textContent += r.restarts.averaged
+      ? ` Restarts: ${runs}; their kernels agreed (NCC ≥ ${r.restarts.agreement.toFixed(2)}) and were averaged.`
+      : ` Restarts: ${runs}, the kernel of seed ${r.restarts.chosenSeed} explained the photo best and was kept.`;
+  }
   if (r.refinement) ui.resultSummary.textContent += ` Kernel refinement: ${refinementChoiceText[r.refinement.chosen]}.`;
   ui.resultWarnings.replaceChildren(...r.warnings.map((w) => Object.assign(document.createElement('li'), { className: 'info', textContent: w })));
   ui.result.hidden = false;

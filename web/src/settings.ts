@@ -7,7 +7,7 @@
  *   inner-step schedule: S inner steps for N outer steps, in order, as the CLI's --iters; also under "Advanced")
  *   region=x,y,w,h (kernel-estimation region in image pixels, applied to the next image loaded)
  *   refine=map-l0|none (refine the network's kernel by MAP-L0 after training: the CLI's --refine)
- *   restarts=N (1–8: train from seeds seed … seed + N − 1 and keep the kernel of lowest L0 energy: the CLI's --restarts)
+ *   restarts=N (1–8: train from seeds seed … seed + N − 1 and keep the kernel of lowest L0 energy, or their mean when they agree: the CLI's --restarts)
  *
  * e.g. `?engine=wasm&preset=fast&kernel=5&steps=3&iters=2` is the tiny run the e2e test uses.
  */
