@@ -33,7 +33,7 @@ import * as path from 'node:path';
 import { existsSync } from 'node:fs';
 import { readImageFile, readKernelFile } from '../src/io/files.js';
 import { toLuminance } from '../src/image/image.js';
-import { alignKernels, kernelNcc } from '../src/metrics/kernel_metrics.js';
+import { kernelNcc } from '../src/metrics/kernel_metrics.js';
 import { scoreLevin } from '../src/metrics/align.js';
 import { deconvolveHqs, BLIND_HQS_LAMBDA_PER_SIGMA } from '../src/deconv/index.js';
 import { alignedKernelMean } from '../src/solver/kernel_average.js';
