@@ -64,6 +64,12 @@ export interface SolverOptions {
    */
   centring: number;
   /**
+   * Weight λ_x of the normalised-sparsity image prior λ_x ‖∇x‖₁/‖∇x‖₂ on the image network's output
+   * (image_sharpness_prior.ts), which favours a sharp image over a blurred one and so a wider kernel
+   * over a too-concentrated one. 0 (default) turns it off (the paper has no image prior).
+   */
+  imageSharpness: number;
+  /**
    * After each outer step, move the kernel estimate back to the centre of its window (circularly,
    * with the image latent moved the opposite way so x ⊛ k is unchanged): self_diffusion.ts
    * `recentre`. Without it the kernel can drift to the window's edge and be clipped (the data term
@@ -118,6 +124,7 @@ export const defaultSolverOptions: SolverOptions = {
   kernelHiddenLayers: 3,
   prior: { kind: 'lp', weight: 2e-3, p: 0.5 },
   centring: 0,
+  imageSharpness: 0,
   recentreKernel: false,
   seed: 0,
   lossReduction: 'sum',
@@ -165,6 +172,7 @@ export function validateSolverOptions(o: SolverOptions): void {
   if (!['none', 'lp', 'l2-neg'].includes(o.prior.kind)) throw new SdiError(`prior must be none, lp or l2-neg, got '${o.prior.kind}'`);
   if (!(Number.isInteger(o.coarseSteps) && o.coarseSteps >= 0 && o.coarseSteps <= o.steps)) throw new SdiError(`coarseSteps must be an integer in 0…steps (${o.steps}), got ${o.coarseSteps}`);
   if (!(Number.isFinite(o.centring) && o.centring >= 0)) throw new SdiError(`centring must be a finite number ≥ 0, got ${o.centring}`);
+  if (!(Number.isFinite(o.imageSharpness) && o.imageSharpness >= 0)) throw new SdiError(`imageSharpness must be a finite number ≥ 0, got ${o.imageSharpness}`);
 }
 
 /**

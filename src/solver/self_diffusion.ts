@@ -24,6 +24,7 @@ import { SkipUNet } from '../nn/unet.js';
 import { blurValid } from './differentiable_blur.js';
 import { FlatAdam, type FlatAdamState } from './flat_adam.js';
 import { kernelPriorValue } from './kernel_prior.js';
+import { imageSharpnessPenalty } from './image_sharpness_prior.js';
 import { kernelCentringPenalty, kernelCentroidOffset } from './kernel_centring.js';
 import { roll2d } from './circular_shift.js';
 import { linearNoiseSchedule } from './schedule.js';
@@ -225,7 +226,7 @@ export async function runSelfDiffusion(blurred: Image, opts: SolverOptions, hook
     const residual = atCoarse ? tf.sub(blurValid(xo, halveKernel(k2)), yCoarse!) : tf.sub(blurValid(xo, k2), y);
     let data = opts.lossReduction === 'mean' ? tf.mean(tf.square(residual)) : tf.sum(tf.square(residual));
     if (atCoarse && opts.lossReduction === 'sum') data = tf.mul(data, (H * W) / (coarse.height * coarse.width));
-    return tf.addN([data, kernelPriorValue(ko, opts.prior), kernelCentringPenalty(ko, kh, kw, opts.centring)]) as tf.Scalar;
+    return tf.addN([data, kernelPriorValue(ko, opts.prior), kernelCentringPenalty(ko, kh, kw, opts.centring), imageSharpnessPenalty(xo, opts.imageSharpness)]) as tf.Scalar;
   };
 
   try {

@@ -18,6 +18,7 @@ test('deblur refuses invalid solver overrides with a one-line SdiError before tr
     [{ unet: { width: 0 } }, /unet.width/],
     [{ lrImage: Number.NaN }, /lrImage must be positive/],
     [{ mode: 'magic' as SolverOptions['mode'] }, /mode must be/],
+    [{ imageSharpness: -1 }, /imageSharpness must be a finite number ≥ 0/],
   ];
   for (const [solver, pattern] of bad) {
     await assert.rejects(deblur(image, { preset: 'fast', kernelSize: 5, backend: 'cpu', solver }), (e: unknown) => e instanceof SdiError && pattern.test(e.message) && !e.message.includes('\n'), JSON.stringify(solver));
