@@ -17,7 +17,7 @@ import { formatDuration, ProgressPrinter } from './progress.js';
 import { getMethod, methodNames, type Method, type MethodContext } from '../methods/registry.js';
 import type { Image } from '../image/image.js';
 
-const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|lean|thorough|balanced|paper] [--steps T] [--iters S|SxN,SxN…] [--coarse-steps C] [--width C] [--mode k-diff|standard|selfdeblur] [--seed N] [--restarts N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--region X,Y,W,H] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
+const usage = 'sdi deblur <input.png|jpg> -o <out.png> [--kernel-out k.png|k.txt] [--kernel-size N] [--preset fast|lean|thorough|balanced|paper] [--steps T] [--iters S|SxN,SxN…] [--coarse-steps C] [--width C] [--image-sharpness W] [--mode k-diff|standard|selfdeblur] [--seed N] [--restarts N] [--method sdi|map-l0|map-darkchannel|fft-relu|phase-only|…] [--backend wasm|cpu|webgpu] [--threads N] [--restore auto|network|nonblind] [--max-size N] [--region X,Y,W,H] [--scale S] [--warm-start none|l0|dark-channel|fft-relu] [--refine none|map-l0] [--report run.json] [--checkpoint DIR [--resume]] [--quiet]';
 
 /** `sdi deblur`: blind deblurring of one image file, writing the image, the kernel and the report. */
 export async function run(argv: string[]): Promise<void> {
@@ -30,6 +30,7 @@ export async function run(argv: string[]): Promise<void> {
     iters: { type: 'string' },
     'coarse-steps': { type: 'string' },
     width: { type: 'string' },
+    'image-sharpness': { type: 'string' },
     mode: { type: 'string' },
     method: { type: 'string' },
     seed: { type: 'string' },
@@ -64,6 +65,7 @@ export async function run(argv: string[]): Promise<void> {
   const steps = numberOption(values.steps, 'steps', { integer: true, min: 1, max: 10000 });
   const width = numberOption(values.width, 'width', { integer: true, min: 4, max: 512 });
   const coarseSteps = numberOption(values['coarse-steps'], 'coarse-steps', { integer: true, min: 0, max: 10000 });
+  const imageSharpness = numberOption(values['image-sharpness'], 'image-sharpness', { min: 0, max: 1 });
   const seed = numberOption(values.seed, 'seed', { integer: true }) ?? 0;
   // self-diffusion runs from seeds seed, seed + 1, …; the kernel of lowest L0 energy is kept, or all averaged when they agree (solver/restart_selection.ts)
   const restarts = numberOption(values.restarts, 'restarts', { integer: true, min: 1, max: 16 });
@@ -103,6 +105,8 @@ export async function run(argv: string[]): Promise<void> {
   }
   // Channels of the image network's convolutions (the U-Net width); the rest of the preset's architecture is kept.
   if (width !== undefined) solver.unet = { width };
+  // Weight λ_x of the image prior λ_x‖∇x‖₁/‖∇x‖₂ on the network's image (solver/image_sharpness_prior.ts): widens too-concentrated kernels.
+  if (imageSharpness !== undefined) solver.imageSharpness = imageSharpness;
 
   const progress = new ProgressPrinter(process.stderr, Boolean(values.quiet));
   if (method) {

@@ -20,6 +20,7 @@ const badCases: Array<[string, string[], RegExp]> = [
   ['negative kernel size', ['deblur', small, '-o', path.join(dir, 'o6.png'), '--kernel-size=-3'], /--kernel-size must be ≥ 1/],
   ['zero kernel size', ['deblur', small, '-o', path.join(dir, 'o6.png'), '--kernel-size', '0'], /--kernel-size must be ≥ 1/],
   ['option without its value', ['deblur', small, '-o', path.join(dir, 'o6.png'), '--kernel-size', '-3'], /needs a value/],
+  ['image prior weight out of range', ['deblur', small, '-o', path.join(dir, 'o14.png'), '--image-sharpness', '2'], /--image-sharpness must be ≤ 1/],
   ['width too small', ['deblur', small, '-o', path.join(dir, 'o8.png'), '--width', '2'], /--width must be ≥ 4/],
   ['schedule that does not cover the steps', ['deblur', small, '-o', path.join(dir, 'o9.png'), '--steps', '3', '--iters', '2x2'], /covers 2 outer steps, but the run has 3/],
   ['more coarse steps than steps', ['deblur', small, '-o', path.join(dir, 'o13.png'), '--steps', '3', '--coarse-steps', '4'], /--coarse-steps 4 is more than the 3 outer steps/],
@@ -49,7 +50,7 @@ test('sdi deblur runs end to end on a tiny image and writes image, kernel and re
   const input = path.join(dir, 'levin-crop.png');
   copyFileSync(sharedData('levin/blurred/im1_kernel1_img.png'), input);
   const out = path.join(dir, 'out.png'), ktxt = path.join(dir, 'k.txt'), report = path.join(dir, 'run.json');
-  const r = runCli(['deblur', input, '-o', out, '--kernel-out', ktxt, '--report', report, '--preset', 'fast', '--steps', '2', '--iters', '1x1,3x1', '--kernel-size', '7', '--max-size', '48', '--width', '8', '--seed', '5']);
+  const r = runCli(['deblur', input, '-o', out, '--kernel-out', ktxt, '--report', report, '--preset', 'fast', '--steps', '2', '--iters', '1x1,3x1', '--kernel-size', '7', '--max-size', '48', '--width', '8', '--image-sharpness', '0.003', '--seed', '5']);
   assert.equal(r.status, 0, r.stderr);
   assert.ok(existsSync(out));
   const k = readFileSync(ktxt, 'utf8').trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
@@ -61,6 +62,7 @@ test('sdi deblur runs end to end on a tiny image and writes image, kernel and re
   assert.deepEqual(rep.solver.iterationSchedule, [1, 3]);
   assert.equal(rep.solver.unet.width, 8);
   assert.equal(rep.solver.unet.nonLocalLevels, 2, 'the rest of the fast preset\'s U-Net is kept');
+  assert.equal(rep.solver.imageSharpness, 0.003);
   assert.equal(rep.working.cropped, true);
   assert.ok(rep.warnings.some((w: string) => /larger than the working size/.test(w)));
   assert.ok(Array.isArray(rep.lossHistory) && rep.lossHistory.length === 4);
