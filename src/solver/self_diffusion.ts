@@ -100,11 +100,11 @@ export interface SolverCheckpoint {
 
 /**
  * The options that determine a run's trajectory, as a stable string (the seed included). `coarseSteps`
- * appears only when set, so checkpoints written before it existed still resume.
+ * and `imageSharpness` appear only when set (non-zero), so checkpoints written before they existed still resume.
  */
 export function solverOptionsKey(opts: SolverOptions): string {
-  const { lossEvery: _ignored, coarseSteps, ...shaping } = opts;
-  return JSON.stringify(coarseSteps ? { ...shaping, coarseSteps } : shaping);
+  const { lossEvery: _ignored, coarseSteps, imageSharpness, ...shaping } = opts;
+  return JSON.stringify({ ...shaping, ...(coarseSteps ? { coarseSteps } : {}), ...(imageSharpness ? { imageSharpness } : {}) });
 }
 
 /** Callbacks and controls of {@link runSelfDiffusion}: progress and previews, checkpoints and resuming, cancellation. */

@@ -177,9 +177,11 @@ test('coarseSteps: the first outer steps run on the half-resolution latent, then
   assert.equal(tf.memory().numTensors, start);
   const plain = await runSelfDiffusion(image, { ...tiny, seed: 5 });
   assert.notDeepEqual(plain.outerLoss, full.outerLoss);
-  // off (0) is the paper's schedule, with the same options key as before the option existed
-  const { coarseSteps: _omitted, ...withoutField } = { ...tiny, coarseSteps: 0 };
-  assert.equal(solverOptionsKey({ ...tiny, coarseSteps: 0 }), JSON.stringify((({ lossEvery: _l, ...rest }) => rest)(withoutField as typeof tiny)));
+  // off (0) is the paper's schedule, with the same options key as before the option existed; the image prior
+  // (added later) likewise: off, the key is as it was; on, it differs
+  const { coarseSteps: _c, imageSharpness: _i, lossEvery: _l, ...before } = { ...tiny, coarseSteps: 0, imageSharpness: 0 };
+  assert.equal(solverOptionsKey({ ...tiny, coarseSteps: 0, imageSharpness: 0 }), JSON.stringify(before));
+  assert.notEqual(solverOptionsKey({ ...tiny, imageSharpness: 3e-3 }), solverOptionsKey({ ...tiny, imageSharpness: 0 }));
   assert.throws(() => validateSolverOptions({ ...tiny, coarseSteps: 5 }), /coarseSteps must be an integer in 0…steps/);
   await assert.rejects(runSelfDiffusion({ width: 12, height: 12, channels: 1, data: new Float32Array(144).fill(0.5) }, { ...tiny, coarseSteps: 1 }), /too small/);
 });
